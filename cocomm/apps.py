@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CocommConfig(AppConfig):
+    name = "cocomm"
+    verbose_name = "cocomm core"

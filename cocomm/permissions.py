@@ -1,0 +1,54 @@
+"""Who may see and change the core records. The only place this policy lives.
+
+Permissions come from roles (see `cocomm.roles`): a system administrator holds model-wide
+permissions; governance officers and NHS England reviewers hold object permissions on CCGs.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+
+from cocomm.audit import SYSTEM_USERNAME
+from cocomm.models import CCG, Practice, User
+
+AnyUser = User | AnonymousUser
+
+
+def is_system(user: AnyUser) -> bool:
+    """The automatic account used by commands and scheduled tasks."""
+    return isinstance(user, User) and user.username == SYSTEM_USERNAME
+
+
+def is_administrator(user: AnyUser) -> bool:
+    """A system administrator (an active role) or the automatic account."""
+    return is_system(user) or (user.is_active and user.has_perm("cocomm.add_role"))
+
+
+def _has(user: AnyUser, perm: str, obj: object) -> bool:
+    if not user.is_active:
+        return is_system(user)
+    return user.has_perm(perm) or user.has_perm(perm, obj)
+
+
+def can_view_ccg(user: AnyUser, ccg: CCG) -> bool:
+    return _has(user, "cocomm.view_ccg", ccg)
+
+
+def can_change_ccg(user: AnyUser, ccg: CCG) -> bool:
+    return _has(user, "cocomm.change_ccg", ccg)
+
+
+def can_view_practice(user: AnyUser, practice: Practice) -> bool:
+    return can_view_ccg(user, practice.ccg)
+
+
+def can_change_practice(user: AnyUser, practice: Practice) -> bool:
+    return can_change_ccg(user, practice.ccg)
+
+
+def can_manage_roles(user: AnyUser) -> bool:
+    return is_administrator(user)
+
+
+def can_manage_area_teams(user: AnyUser) -> bool:
+    return is_administrator(user)

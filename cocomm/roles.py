@@ -1,0 +1,85 @@
+"""How roles turn into django-guardian permissions.
+
+Each role is granted through a group per entity ("CCG 02A governance officers", "Area Q46
+NHS England reviewers", "System administrators"); the group holds the object permissions and
+a user holds the permissions of the groups of their active roles. Only the role services in
+`cocomm.services` change group membership.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from guardian.shortcuts import assign_perm, remove_perm
+
+from cocomm.models import CCG, AreaTeam, RoleKind
+
+# Object permissions on a CCG that each role gives.
+GOVERNANCE_OFFICER_CCG_PERMS = ("cocomm.view_ccg", "cocomm.change_ccg")
+REVIEWER_CCG_PERMS = ("cocomm.view_ccg",)
+
+# Model-wide permissions that a system administrator holds.
+ADMINISTRATOR_PERMS = (
+    "cocomm.view_ccg",
+    "cocomm.change_ccg",
+    "functions.change_decisionright",
+    "delegation.add_levelassignment",
+    "delegation.delete_levelassignment",
+    "cocomm.add_role",
+    "cocomm.change_role",
+    "cocomm.add_ccg",
+    "cocomm.add_areateam",
+)
+
+ADMINISTRATORS_GROUP = "System administrators"
+
+
+def governance_officers_group(ccg: CCG) -> Group:
+    group, _ = Group.objects.get_or_create(name=f"CCG {ccg.ods_code} governance officers")
+    return group
+
+
+def reviewers_group(area_team: AreaTeam) -> Group:
+    group, _ = Group.objects.get_or_create(name=f"Area {area_team.ods_code} NHS England reviewers")
+    return group
+
+
+def administrators_group() -> Group:
+    group, created = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
+    if created:
+        for dotted in ADMINISTRATOR_PERMS:
+            app_label, codename = dotted.split(".")
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return group
+
+
+def is_role_group(name: str) -> bool:
+    """Whether a group is one of those the role services manage."""
+    return name == ADMINISTRATORS_GROUP or (
+        (name.startswith("CCG ") and name.endswith(" governance officers"))
+        or (name.startswith("Area ") and name.endswith(" NHS England reviewers"))
+    )
+
+
+def group_for(kind: str, *, ccg: CCG | None, area_team: AreaTeam | None) -> Group:
+    """The group that carries the permissions of a role of this kind and scope."""
+    if kind == RoleKind.GOVERNANCE_OFFICER and ccg is not None:
+        return governance_officers_group(ccg)
+    if kind == RoleKind.NHSE_REVIEWER and area_team is not None:
+        return reviewers_group(area_team)
+    if kind == RoleKind.SYSTEM_ADMINISTRATOR:
+        return administrators_group()
+    raise ValueError(f"No group for a {kind} role with this scope.")
+
+
+def grant_ccg_perms_to_role_groups(ccg: CCG) -> None:
+    """Give a CCG's role groups their permissions on it (on creation or a change of area)."""
+    for perm in GOVERNANCE_OFFICER_CCG_PERMS:
+        assign_perm(perm, governance_officers_group(ccg), ccg)
+    for perm in REVIEWER_CCG_PERMS:
+        assign_perm(perm, reviewers_group(ccg.area_team), ccg)
+
+
+def revoke_reviewer_perms(ccg: CCG, area_team: AreaTeam) -> None:
+    """Take a CCG away from the reviewers of an area team it has left."""
+    for perm in REVIEWER_CCG_PERMS:
+        remove_perm(perm, reviewers_group(area_team), ccg)

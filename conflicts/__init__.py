@@ -1,0 +1,1 @@
+"""Registers of interests, gifts and hospitality, procurement decisions and breaches (not yet built)."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FunctionsConfig(AppConfig):
+    name = "functions"
+    verbose_name = "Functions, levels and decision rights"

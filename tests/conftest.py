@@ -1,0 +1,70 @@
+"""Shared fixtures: reference data, CCGs with schemes and levels, and users in each role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+
+from cocomm import services
+from cocomm.audit import system_user
+from cocomm.models import CCG, AreaTeam, RoleKind, User
+from tests.factories.cocomm import AreaTeamFactory, CCGFactory, UserFactory
+from tests.factories.delegation import give_level
+from tests.factories.functions import Reference, install_reference
+
+APRIL_2015 = dt.date(2015, 4, 1)
+
+
+@pytest.fixture
+def reference(db: None) -> Reference:
+    return install_reference()
+
+
+@pytest.fixture
+def national_area(reference: Reference) -> AreaTeam:
+    area = AreaTeamFactory(name="NHS England Lancashire")
+    reference.use_scheme(area, reference.national)
+    return area
+
+
+@pytest.fixture
+def other_national_area(reference: Reference) -> AreaTeam:
+    area = AreaTeamFactory(name="NHS England (London region)")
+    reference.use_scheme(area, reference.national)
+    return area
+
+
+@pytest.fixture
+def level2_ccg(national_area: AreaTeam) -> CCG:
+    ccg = CCGFactory(area_team=national_area, name="NHS Lancashire North CCG")
+    give_level(ccg, 2, APRIL_2015)
+    return ccg
+
+
+@pytest.fixture
+def other_ccg(other_national_area: AreaTeam) -> CCG:
+    ccg = CCGFactory(area_team=other_national_area, name="NHS Camden CCG")
+    give_level(ccg, 2, APRIL_2015)
+    return ccg
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    """Make a user holding one role: make_user(RoleKind.GOVERNANCE_OFFICER, ccg=...)."""
+
+    def make(kind: str | None = None, *, ccg: CCG | None = None, area_team: AreaTeam | None = None) -> User:
+        user = UserFactory()
+        if kind is not None:
+            services.role_grant(
+                user=user, kind=kind, ccg=ccg, area_team=area_team, by=system_user(), reason="Test data"
+            )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def administrator(make_user: Callable[..., User]) -> User:
+    return make_user(RoleKind.SYSTEM_ADMINISTRATOR)
