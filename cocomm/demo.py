@@ -99,7 +99,11 @@ ORGANISATIONS = [
     ("Healthwatch Trafford", OrganisationKind.HEALTHWATCH, ["02A"]),
     ("Camden Council", OrganisationKind.LOCAL_AUTHORITY, ["07R"]),
     ("Healthwatch Camden", OrganisationKind.HEALTHWATCH, ["07R"]),
-    ("Lancashire Local Medical Committee", OrganisationKind.LMC, ["00Q", "00R", "00X", "01A", "02M", "01E", "01K", "02G"]),
+    (
+        "Lancashire Local Medical Committee",
+        OrganisationKind.LMC,
+        ["00Q", "00R", "00X", "01A", "02M", "01E", "01K", "02G"],
+    ),
     ("Blackpool Out-of-Hours Services", OrganisationKind.PROVIDER, ["00R", "02M"]),
 ]
 
@@ -117,11 +121,51 @@ class DemoLogin:
 
 DEMO_LOGINS = [
     DemoLogin("admin", "Alex", "Morgan", "Mx", "System administrator", RoleKind.SYSTEM_ADMINISTRATOR, None),
-    DemoLogin("trafford.go", "Priya", "Shah", "Ms", "Governance officer, NHS Trafford CCG", RoleKind.GOVERNANCE_OFFICER, "02A"),
-    DemoLogin("blackpool.go", "Tom", "Fletcher", "Mr", "Governance officer, NHS Blackpool CCG", RoleKind.GOVERNANCE_OFFICER, "00R"),
-    DemoLogin("camden.go", "Grace", "Okafor", "Ms", "Governance officer, NHS Camden CCG", RoleKind.GOVERNANCE_OFFICER, "07R"),
-    DemoLogin("lancashire.reviewer", "Helen", "Walsh", "Mrs", "NHS England Lancashire reviewer", RoleKind.NHSE_REVIEWER, "Q47"),
-    DemoLogin("london.reviewer", "David", "Cohen", "Mr", "NHS England (London region) reviewer", RoleKind.NHSE_REVIEWER, "Q71"),
+    DemoLogin(
+        "trafford.go",
+        "Priya",
+        "Shah",
+        "Ms",
+        "Governance officer, NHS Trafford CCG",
+        RoleKind.GOVERNANCE_OFFICER,
+        "02A",
+    ),
+    DemoLogin(
+        "blackpool.go",
+        "Tom",
+        "Fletcher",
+        "Mr",
+        "Governance officer, NHS Blackpool CCG",
+        RoleKind.GOVERNANCE_OFFICER,
+        "00R",
+    ),
+    DemoLogin(
+        "camden.go",
+        "Grace",
+        "Okafor",
+        "Ms",
+        "Governance officer, NHS Camden CCG",
+        RoleKind.GOVERNANCE_OFFICER,
+        "07R",
+    ),
+    DemoLogin(
+        "lancashire.reviewer",
+        "Helen",
+        "Walsh",
+        "Mrs",
+        "NHS England Lancashire reviewer",
+        RoleKind.NHSE_REVIEWER,
+        "Q47",
+    ),
+    DemoLogin(
+        "london.reviewer",
+        "David",
+        "Cohen",
+        "Mr",
+        "NHS England (London region) reviewer",
+        RoleKind.NHSE_REVIEWER,
+        "Q71",
+    ),
 ]
 
 
@@ -136,8 +180,12 @@ def load(*, by: User) -> None:
     for code, name, area, population in CCGS:
         if code not in ccgs:
             ccgs[code] = services.ccg_create(
-                ods_code=code, name=name, area_team=area_teams[area], weighted_population=population,
-                by=by, reason=reason,
+                ods_code=code,
+                name=name,
+                area_team=area_teams[area],
+                weighted_population=population,
+                by=by,
+                reason=reason,
             )
     trafford = ccgs["02A"]
     localities = {loc.name: loc for loc in Locality.objects.filter(ccg=trafford)}
@@ -150,8 +198,14 @@ def load(*, by: User) -> None:
             if ods in existing_practices:
                 continue
             services.practice_create(
-                ods_code=ods, name=name, ccg=ccgs[ccg_code], contract_type=contract, list_size=list_size,
-                locality=localities[locality] if locality else None, by=by, reason=reason,
+                ods_code=ods,
+                name=name,
+                ccg=ccgs[ccg_code],
+                contract_type=contract,
+                list_size=list_size,
+                locality=localities[locality] if locality else None,
+                by=by,
+                reason=reason,
             )
     existing_orgs = set(Organisation.objects.values_list("name", flat=True))
     for name, kind, ccg_codes in ORGANISATIONS:
@@ -168,13 +222,23 @@ def _load_logins(*, by: User, ccgs: dict[str, CCG], area_teams: dict[str, AreaTe
         user = User.objects.filter(username=login.username).first()
         if user is None:
             user = services.user_create(
-                username=login.username, first_name=login.first_name, last_name=login.last_name,
-                email=f"{login.username}@example.nhs.uk", password=DEMO_PASSWORD, by=by, reason=reason,
+                username=login.username,
+                first_name=login.first_name,
+                last_name=login.last_name,
+                email=f"{login.username}@example.nhs.uk",
+                password=DEMO_PASSWORD,
+                by=by,
+                reason=reason,
             )
         if not Person.objects.filter(user=user).exists():
             services.person_create(
-                full_name=f"{login.first_name} {login.last_name}", title=login.title, email=user.email,
-                job_title=login.job_title, user=user, by=by, reason=reason,
+                full_name=f"{login.first_name} {login.last_name}",
+                title=login.title,
+                email=user.email,
+                job_title=login.job_title,
+                user=user,
+                by=by,
+                reason=reason,
             )
         ccg = ccgs[login.scope] if login.kind == RoleKind.GOVERNANCE_OFFICER and login.scope else None
         area_team = area_teams[login.scope] if login.kind == RoleKind.NHSE_REVIEWER and login.scope else None
@@ -182,4 +246,6 @@ def _load_logins(*, by: User, ccgs: dict[str, CCG], area_teams: dict[str, AreaTe
             user=user, kind=login.kind, ccg=ccg, area_team=area_team, status=RoleStatus.ACTIVE
         ).exists()
         if not held:
-            services.role_grant(user=user, kind=login.kind, ccg=ccg, area_team=area_team, by=by, reason=reason)
+            services.role_grant(
+                user=user, kind=login.kind, ccg=ccg, area_team=area_team, by=by, reason=reason
+            )

@@ -55,7 +55,9 @@ class CCG(models.Model):
 
     ods_code = models.CharField("ODS code", max_length=3, unique=True, validators=[ods_ccg_code])
     name = models.CharField(max_length=200, unique=True)
-    area_team = models.ForeignKey(AreaTeam, on_delete=models.PROTECT, related_name="ccgs")
+    area_team = models.ForeignKey(
+        AreaTeam, on_delete=models.PROTECT, related_name="ccgs", verbose_name="NHS England area team"
+    )
     weighted_population = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -87,7 +89,7 @@ class CCGGroupObjectPermission(GroupObjectPermissionBase):
 class Locality(models.Model):
     """A locality (neighbourhood) within a CCG, such as one of Trafford's four."""
 
-    ccg = models.ForeignKey(CCG, on_delete=models.CASCADE, related_name="localities")
+    ccg = models.ForeignKey(CCG, on_delete=models.CASCADE, verbose_name="CCG", related_name="localities")
     name = models.CharField(max_length=200)
     history = HistoricalRecords()
 
@@ -111,13 +113,17 @@ class Practice(models.Model):
 
     ods_code = models.CharField("ODS code", max_length=6, unique=True, validators=[ods_org_code])
     name = models.CharField(max_length=200)
-    ccg = models.ForeignKey(CCG, on_delete=models.PROTECT, related_name="practices")
+    ccg = models.ForeignKey(CCG, on_delete=models.PROTECT, verbose_name="CCG", related_name="practices")
     locality = models.ForeignKey(
         Locality, on_delete=models.SET_NULL, null=True, blank=True, related_name="practices"
     )
     contract_type = models.CharField(max_length=4, choices=ContractType.choices)
     list_size = models.PositiveIntegerField(
-        "list size", null=True, blank=True, help_text="Registered patients.", validators=[MinValueValidator(0)]
+        "list size",
+        null=True,
+        blank=True,
+        help_text="Registered patients.",
+        validators=[MinValueValidator(0)],
     )
     history = HistoricalRecords()
 
@@ -145,7 +151,9 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
     ods_code = models.CharField("ODS code", max_length=6, blank=True, validators=[ods_org_code])
-    ccgs = models.ManyToManyField(CCG, blank=True, related_name="organisations", help_text="CCGs it works with.")
+    ccgs = models.ManyToManyField(
+        CCG, blank=True, related_name="organisations", help_text="CCGs it works with."
+    )
     history = HistoricalRecords(m2m_fields=[ccgs])
 
     class Meta:
@@ -199,7 +207,9 @@ class Role(models.Model):
 
     user = models.ForeignKey("cocomm.User", on_delete=models.PROTECT, related_name="roles")
     kind = models.CharField(max_length=30, choices=RoleKind.choices)
-    ccg = models.ForeignKey(CCG, on_delete=models.PROTECT, null=True, blank=True, related_name="roles")
+    ccg = models.ForeignKey(
+        CCG, on_delete=models.PROTECT, verbose_name="CCG", null=True, blank=True, related_name="roles"
+    )
     area_team = models.ForeignKey(
         AreaTeam, on_delete=models.PROTECT, null=True, blank=True, related_name="roles"
     )

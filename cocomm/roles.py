@@ -48,7 +48,9 @@ def administrators_group() -> Group:
     if created:
         for dotted in ADMINISTRATOR_PERMS:
             app_label, codename = dotted.split(".")
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
     return group
 
 

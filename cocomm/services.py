@@ -80,7 +80,9 @@ def ccg_update(
     if weighted_population is not None:
         ccg.weighted_population = weighted_population
     if area_team is not None and area_team != previous_area_team:
-        _require(permissions.is_administrator(by), "Only a system administrator may move a CCG to another area.")
+        _require(
+            permissions.is_administrator(by), "Only a system administrator may move a CCG to another area."
+        )
         ccg.area_team = area_team
     save_audited(ccg, by=by, reason=reason)
     if ccg.area_team != previous_area_team:
@@ -215,9 +217,7 @@ def _sync_groups(user: User, *, by: User, reason: str) -> None:
     """Put the user in exactly the role groups of their active roles."""
     active = Role.objects.filter(user=user, status=RoleStatus.ACTIVE).select_related("ccg", "area_team")
     wanted = {roles.group_for(r.kind, ccg=r.ccg, area_team=r.area_team).pk for r in active}
-    held_role_groups = {
-        g.pk for g in user.groups.all() if roles.is_role_group(g.name)
-    }
+    held_role_groups = {g.pk for g in user.groups.all() if roles.is_role_group(g.name)}
     to_remove = held_role_groups - wanted
     to_add = wanted - held_role_groups
     if to_remove:

@@ -5,4 +5,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("cocomm.api_urls")),
+    path("ccgs/", include("delegation.urls")),
+    path("functions/", include("functions.urls")),
+    path("", include("cocomm.web_urls")),
 ]

@@ -36,6 +36,10 @@ def load(*, by: User) -> None:
             if effective_from in recorded:
                 continue
             services.level_assignment_record(
-                ccg=ccg, level=scheme.levels.get(number=number), effective_from=effective_from,
-                note="Demonstration level.", by=by, reason=Reason.DEMO_DATA,
+                ccg=ccg,
+                level=scheme.levels.get(number=number),
+                effective_from=effective_from,
+                note="Demonstration level.",
+                by=by,
+                reason=Reason.DEMO_DATA,
             )

@@ -12,7 +12,9 @@ from functions.models import Level
 class LevelAssignment(models.Model):
     """A CCG holds a level from a date (usually 1 April) until its next assignment."""
 
-    ccg = models.ForeignKey(CCG, on_delete=models.CASCADE, related_name="level_assignments")
+    ccg = models.ForeignKey(
+        CCG, on_delete=models.CASCADE, verbose_name="CCG", related_name="level_assignments"
+    )
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="assignments")
     effective_from = models.DateField("effective from")
     note = models.TextField(blank=True, help_text="The approval behind it, such as NHS England's letter.")

@@ -23,6 +23,8 @@ def load(*, by: User) -> None:
     schemes = {s.code: s for s in LevelScheme.objects.all()}
     for area_team in AreaTeam.objects.filter(ods_code__in=AREA_TEAM_SCHEMES):
         services.area_team_scheme_set(
-            area_team=area_team, scheme=schemes[AREA_TEAM_SCHEMES[area_team.ods_code]], by=by,
+            area_team=area_team,
+            scheme=schemes[AREA_TEAM_SCHEMES[area_team.ods_code]],
+            by=by,
             reason=Reason.DEMO_DATA,
         )

@@ -80,7 +80,9 @@ class DecisionRight(models.Model):
         default=False,
         help_text="Whether NHS England may veto the decision at this level.",
     )
-    reasoning = models.TextField(blank=True, help_text="Why this is the right at this level, with its source.")
+    reasoning = models.TextField(
+        blank=True, help_text="Why this is the right at this level, with its source."
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -59,7 +59,9 @@ def decision_right_change(
 
 
 @transaction.atomic
-def area_team_scheme_set(*, area_team: AreaTeam, scheme: LevelScheme, by: User, reason: str) -> AreaTeamScheme:
+def area_team_scheme_set(
+    *, area_team: AreaTeam, scheme: LevelScheme, by: User, reason: str
+) -> AreaTeamScheme:
     """Say which level scheme an area team uses."""
     if not permissions.can_set_area_team_scheme(by):
         raise PermissionDenied("Only a system administrator may set an area team's scheme.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -17,8 +18,16 @@ from tests.factories.functions import Reference, install_reference
 APRIL_2015 = dt.date(2015, 4, 1)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Install the reference data once; each test's transaction rolls back over it."""
+    with django_db_blocker.unblock():
+        install_reference()
+
+
 @pytest.fixture
 def reference(db: None) -> Reference:
+    # Idempotent: a handful of reads when present, a full install after a transactional flush.
     return install_reference()
 
 

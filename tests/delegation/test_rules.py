@@ -22,12 +22,16 @@ LANCASHIRE_LEVEL_3 = [LevelPeriod(2, APRIL_2015), LevelPeriod(3, APRIL_2016)]
 
 def test_the_day_before_a_level_takes_effect_the_earlier_level_governs() -> None:
     answer = route(periods=LANCASHIRE_LEVEL_3, rights=NATIONAL_CONTRACT_FUNCTION, on=dt.date(2016, 3, 31))
-    assert answer == Routing(2, Right.JOINT, DecidedBy.JOINT_COMMITTEE, nhse_casting_vote=True, nhse_veto=False)
+    assert answer == Routing(
+        2, Right.JOINT, DecidedBy.JOINT_COMMITTEE, nhse_casting_vote=True, nhse_veto=False
+    )
 
 
 def test_on_the_day_a_level_takes_effect_it_governs() -> None:
     answer = route(periods=LANCASHIRE_LEVEL_3, rights=NATIONAL_CONTRACT_FUNCTION, on=APRIL_2016)
-    assert answer == Routing(3, Right.DELEGATED, DecidedBy.CCG_COMMITTEE, nhse_casting_vote=False, nhse_veto=False)
+    assert answer == Routing(
+        3, Right.DELEGATED, DecidedBy.CCG_COMMITTEE, nhse_casting_vote=False, nhse_veto=False
+    )
 
 
 def test_before_any_level_nhs_england_decides_alone() -> None:
@@ -77,7 +81,9 @@ def test_a_missing_matrix_cell_is_an_error_not_a_guess() -> None:
 
 
 @given(
-    starts=st.lists(st.dates(min_value=dt.date(2014, 1, 1), max_value=dt.date(2030, 1, 1)), unique=True, max_size=6),
+    starts=st.lists(
+        st.dates(min_value=dt.date(2014, 1, 1), max_value=dt.date(2030, 1, 1)), unique=True, max_size=6
+    ),
     on=st.dates(min_value=dt.date(2013, 1, 1), max_value=dt.date(2031, 1, 1)),
 )
 def test_the_level_in_force_is_the_latest_that_started_on_or_before_the_date(

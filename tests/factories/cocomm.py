@@ -8,7 +8,17 @@ import factory
 
 from cocomm import roles
 from cocomm.audit import save_audited, system_user
-from cocomm.models import CCG, AreaTeam, ContractType, Locality, Organisation, OrganisationKind, Person, Practice, User
+from cocomm.models import (
+    CCG,
+    AreaTeam,
+    ContractType,
+    Locality,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Practice,
+    User,
+)
 
 TEST_REASON = "Test data"
 
@@ -29,18 +39,12 @@ class AuditedFactory(factory.django.DjangoModelFactory):
 class UserFactory(AuditedFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.nhs.uk")
-    password = factory.PostGenerationMethodCall("set_password", "a-long-test-password")
-
-    @factory.post_generation
-    def save_password(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
-        if create:
-            obj.save(update_fields=["password"])
+    password = factory.django.Password("a-long-test-password")
 
 
 class AreaTeamFactory(AuditedFactory):

@@ -1,0 +1,13 @@
+"""Background tasks of the core. Tasks are thin: they call a service and return ids."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from cocomm import services
+
+
+@shared_task
+def roles_refresh_task() -> list[int]:
+    """Start and end roles whose dates have come (daily, from Celery beat); safe to run twice."""
+    return [role.pk for role in services.roles_refresh()]

@@ -1,0 +1,58 @@
+"""Celery tasks run by a real worker on a real Redis broker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import time_machine
+from celery.contrib.testing.worker import start_worker
+
+from cocomm import permissions, services
+from cocomm.audit import system_user
+from cocomm.celery import app
+from cocomm.models import CCG, Role, RoleKind, RoleStatus, User
+from cocomm.tasks import roles_refresh_task
+from tests.factories.cocomm import UserFactory
+
+BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def celery_worker() -> Iterator[Any]:
+    """A worker thread consuming from Redis, with eager mode off, for the length of one test."""
+    saved = {key: app.conf.get(key) for key in ("broker_url", "result_backend", "task_always_eager")}
+    app.conf.update(broker_url=BROKER, result_backend=BROKER, task_always_eager=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20) as worker:
+            yield worker
+    finally:
+        app.conf.update(saved)
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_starts_a_scheduled_role_and_records_who_and_why(celery_worker: Any, level2_ccg: CCG) -> None:
+    user = UserFactory()
+    with time_machine.travel(dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC), tick=False):
+        role = services.role_grant(
+            user=user, kind=RoleKind.GOVERNANCE_OFFICER, ccg=level2_ccg, starts_on=dt.date(2026, 2, 1),
+            by=system_user(), reason="Appointed from February",
+        )
+    assert role.status == RoleStatus.SCHEDULED
+
+    started = roles_refresh_task.delay().get(timeout=30)
+
+    assert started == [role.pk]
+    role.refresh_from_db()
+    assert role.status == RoleStatus.ACTIVE
+    assert permissions.can_change_ccg(User.objects.get(pk=user.pk), level2_ccg)
+    latest = role.history.latest()
+    assert latest.history_user == system_user()
+    assert latest.history_change_reason == "Role reached its start date"
+    # Run again: nothing more happens and no new history row is written.
+    assert roles_refresh_task.delay().get(timeout=30) == []
+    assert Role.objects.get(pk=role.pk).history.count() == 2
