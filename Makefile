@@ -20,9 +20,8 @@ run: deps static-deps
 	env -u DATABASE_URL -u CELERY_BROKER_URL $(PY) manage.py runserver 127.0.0.1:8000
 
 # ---- testing (PostgreSQL, Redis, Chromium) ------------------------------------------------------
-test: dev-deps static-deps system-deps check-services
+test: dev-deps static-deps system-deps check-services lint typecheck
 	DATABASE_URL=$(DATABASE_URL) CELERY_TEST_BROKER_URL=$(CELERY_TEST_BROKER_URL) $(PY) -m pytest
-	$(MAKE) --no-print-directory lint typecheck
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .

@@ -51,7 +51,7 @@ def _tracked_fields(historical_model: type[models.Model]) -> list[models.Field[A
     return [by_name[name] for name in order if name in by_name]
 
 
-def _display(fld: models.Field[Any, Any], value: Any, related: dict[tuple[type, Any], str]) -> str:
+def _display(fld: models.Field[Any, Any], value: Any, related: dict[tuple[Any, Any], str]) -> str:
     if value is None or value == "":
         return "—"
     if fld.choices:
@@ -74,7 +74,7 @@ def history_entries(*historical_querysets: Iterable[Any]) -> list[HistoryEntry]:
             rows_by_model.append((type(rows[0]), rows))
 
     # Collect every related id named in these rows, then load each related model once.
-    wanted: dict[type, set[Any]] = defaultdict(set)
+    wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
     user_ids: set[Any] = set()
     for model, rows in rows_by_model:
         fks = [f for f in _tracked_fields(model) if isinstance(f, models.ForeignKey)]
@@ -83,9 +83,9 @@ def history_entries(*historical_querysets: Iterable[Any]) -> list[HistoryEntry]:
                 user_ids.add(row.history_user_id)
             for fk in fks:
                 value = getattr(row, fk.attname)
-                if value is not None:
+                if value is not None and isinstance(fk.related_model, type):
                     wanted[fk.related_model].add(value)
-    related: dict[tuple[type, Any], str] = {}
+    related: dict[tuple[Any, Any], str] = {}
     for related_model, ids in wanted.items():
         for obj in related_model._default_manager.filter(pk__in=ids):
             related[(related_model, obj.pk)] = str(obj)
@@ -131,7 +131,7 @@ def history_entries(*historical_querysets: Iterable[Any]) -> list[HistoryEntry]:
 
 
 def _record_label(
-    row: Any, tracked: list[models.Field[Any, Any]], related: dict[tuple[type, Any], str]
+    row: Any, tracked: list[models.Field[Any, Any]], related: dict[tuple[Any, Any], str]
 ) -> str:
     """A label for the record as it was, built without loading anything more."""
     for name in ("name", "full_name", "username"):

@@ -7,6 +7,7 @@ permissions; governance officers and NHS England reviewers hold object permissio
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model
 
 from cocomm.audit import SYSTEM_USERNAME
 from cocomm.models import CCG, Practice, User
@@ -24,7 +25,7 @@ def is_administrator(user: AnyUser) -> bool:
     return is_system(user) or (user.is_active and user.has_perm("cocomm.add_role"))
 
 
-def _has(user: AnyUser, perm: str, obj: object) -> bool:
+def _has(user: AnyUser, perm: str, obj: Model) -> bool:
     if not user.is_active:
         return is_system(user)
     return user.has_perm(perm) or user.has_perm(perm, obj)

@@ -9,6 +9,7 @@ history keeps both the default and every change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from functions.choices import Right, SchemeCode
@@ -45,7 +46,8 @@ FUNCTIONS: dict[int, tuple[str, str]] = {
         "Holding the budget for, procuring and managing APMS contracts.",
     ),
     10: (
-        "Contract management of Directed Enhanced Services, alongside join-up of local-authority-led services",
+        "Contract management of Directed Enhanced Services, alongside join-up of "
+        "local-authority-led services",
         "Managing DES contracts and joining them up with services the local authority leads.",
     ),
     11: (
@@ -166,7 +168,7 @@ def greater_manchester_default(level: int, function: int) -> tuple[str, str]:
     return Right.DELEGATED, "Level 4 manages a devolved primary care budget: the CCG decides."
 
 
-DEFAULTS = {
+DEFAULTS: dict[str, Callable[[int, int], tuple[str, str]]] = {
     SchemeCode.NATIONAL: national_default,
     SchemeCode.GREATER_MANCHESTER: greater_manchester_default,
 }

@@ -26,6 +26,6 @@ class Command(BaseCommand):
                 if find_spec(module_name) is not None:
                     import_module(module_name).load(by=by)
                     self.stdout.write(f"Loaded demo data: {app_config.verbose_name}")
-        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<22} {login.job_title}")
