@@ -30,7 +30,7 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", True)
 
 # A fixed key is acceptable only for a local run; production must supply its own.
-_LOCAL_SECRET_KEY = "local-only-secret-key-do-not-use-in-production"
+_LOCAL_SECRET_KEY = "local-only-secret-key-do-not-use-in-production"  # noqa: S105 (never used with DEBUG off)
 SECRET_KEY = os.environ.get("SECRET_KEY", _LOCAL_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")

@@ -27,7 +27,9 @@ def test_every_model_of_ours_keeps_history() -> None:
     ours = [
         m
         for m in apps.get_models()
-        if m._meta.app_label in OUR_APPS and not m.__name__.startswith("Historical") and m.__name__ not in DERIVED
+        if m._meta.app_label in OUR_APPS
+        and not m.__name__.startswith("Historical")
+        and m.__name__ not in DERIVED
         and not m._meta.auto_created
     ]
     assert len(ours) >= 10
@@ -54,14 +56,19 @@ def test_level_changes_appear_in_the_history_with_readable_values(
     administrator: User, level2_ccg: CCG, reference: Reference
 ) -> None:
     level_assignment_record(
-        ccg=level2_ccg, level=reference.level(reference.national, 3), effective_from=dt.date(2017, 4, 1),
-        by=administrator, reason="Delegation approved by NHS England",
+        ccg=level2_ccg,
+        level=reference.level(reference.national, 3),
+        effective_from=dt.date(2017, 4, 1),
+        by=administrator,
+        reason="Delegation approved by NHS England",
     )
     entries = history_entries(LevelAssignment.history.filter(ccg_id=level2_ccg.pk))
     created = entries[0]
     assert created.who == administrator
     assert created.reason == "Delegation approved by NHS England"
-    assert ("Level", "", "Level 3: Delegated commissioning") in [(c.field, c.old, c.new) for c in created.changes]
+    assert ("Level", "", "Level 3: Delegated commissioning") in [
+        (c.field, c.old, c.new) for c in created.changes
+    ]
     assert ("Effective from", "", "1 April 2017") in [(c.field, c.old, c.new) for c in created.changes]
 
 

@@ -14,13 +14,22 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _manage(*args: str, env: dict[str, str], timeout: int = 240) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         check=False,
     )
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env["DJANGO_SETTINGS_MODULE"] = "cocomm.settings"
     env.update(extra)
     return env
@@ -55,7 +64,9 @@ def test_a_fresh_sqlite_database_migrates_and_takes_the_demo_twice(tmp_path: Pat
     second = _manage("load_demo", env=env)
     assert second.returncode == 0, second.stderr
     counts = _manage(
-        "shell", "--no-imports", "-c",
+        "shell",
+        "--no-imports",
+        "-c",
         "from cocomm.models import CCG, Role; from delegation.models import LevelAssignment;"
         "from functions.models import DecisionRight;"
         "print(CCG.objects.count(), LevelAssignment.objects.count(), DecisionRight.objects.count(),"
@@ -73,7 +84,11 @@ def test_migrations_match_the_models() -> None:
 @pytest.mark.parametrize("module", ["cocomm.settings", "tests.settings"])
 def test_settings_modules_import(module: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-c", f"import {module}"], cwd=ROOT, capture_output=True, text=True, check=False,
+        [sys.executable, "-c", f"import {module}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
         env=_clean_env(),
     )
     assert result.returncode == 0, result.stderr

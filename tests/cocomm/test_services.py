@@ -70,13 +70,20 @@ def test_a_ccg_added_later_to_an_area_is_visible_to_its_reviewers(
 ) -> None:
     reviewer = make_user(RoleKind.NHSE_REVIEWER, area_team=national_area)
     ccg = services.ccg_create(
-        ods_code="01K", name="NHS Lancashire North CCG", area_team=national_area, by=administrator, reason="New"
+        ods_code="01K",
+        name="NHS Lancashire North CCG",
+        area_team=national_area,
+        by=administrator,
+        reason="New",
     )
     assert list(ccgs_visible_to(User.objects.get(pk=reviewer.pk))) == [ccg]
 
 
 def test_moving_a_ccg_to_another_area_moves_it_between_reviewers(
-    make_user: Callable[..., User], level2_ccg: CCG, other_national_area: AreaTeam, national_area: AreaTeam,
+    make_user: Callable[..., User],
+    level2_ccg: CCG,
+    other_national_area: AreaTeam,
+    national_area: AreaTeam,
     administrator: User,
 ) -> None:
     old_reviewer = make_user(RoleKind.NHSE_REVIEWER, area_team=national_area)
@@ -137,8 +144,12 @@ def test_a_role_starting_later_grants_nothing_until_its_start_date(
     user = UserFactory()
     with time_machine.travel(dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC), tick=False):
         role = services.role_grant(
-            user=user, kind=RoleKind.GOVERNANCE_OFFICER, ccg=level2_ccg, starts_on=dt.date(2026, 12, 1),
-            by=administrator, reason="Starts next month",
+            user=user,
+            kind=RoleKind.GOVERNANCE_OFFICER,
+            ccg=level2_ccg,
+            starts_on=dt.date(2026, 12, 1),
+            by=administrator,
+            reason="Starts next month",
         )
         assert role.status == RoleStatus.SCHEDULED
         assert not permissions.can_view_ccg(User.objects.get(pk=user.pk), level2_ccg)
@@ -162,8 +173,13 @@ def test_roles_refresh_ends_a_role_on_its_end_date_and_is_safe_to_repeat(
 ) -> None:
     user = UserFactory()
     role = services.role_grant(
-        user=user, kind=RoleKind.GOVERNANCE_OFFICER, ccg=level2_ccg, starts_on=dt.date(2020, 1, 1),
-        ends_on=dt.date(2030, 1, 1), by=administrator, reason="Fixed term",
+        user=user,
+        kind=RoleKind.GOVERNANCE_OFFICER,
+        ccg=level2_ccg,
+        starts_on=dt.date(2020, 1, 1),
+        ends_on=dt.date(2030, 1, 1),
+        by=administrator,
+        reason="Fixed term",
     )
     assert services.roles_refresh(today=dt.date(2029, 12, 31)) == []
     assert [r.pk for r in services.roles_refresh(today=dt.date(2030, 1, 1))] == [role.pk]
@@ -171,7 +187,9 @@ def test_roles_refresh_ends_a_role_on_its_end_date_and_is_safe_to_repeat(
     assert not permissions.can_view_ccg(User.objects.get(pk=user.pk), level2_ccg)
 
 
-def test_an_ended_role_cannot_be_ended_again(make_user: Callable[..., User], level2_ccg: CCG, administrator: User) -> None:
+def test_an_ended_role_cannot_be_ended_again(
+    make_user: Callable[..., User], level2_ccg: CCG, administrator: User
+) -> None:
     officer = make_user(RoleKind.GOVERNANCE_OFFICER, ccg=level2_ccg)
     role = Role.objects.get(user=officer)
     services.role_end(role=role, by=administrator, reason="Left")
@@ -204,22 +222,33 @@ def test_the_administrator_role_opens_the_admin_site_and_closes_it_when_it_ends(
     assert not administrator.is_staff
 
 
-def test_a_practice_locality_must_belong_to_its_ccg(administrator: User, level2_ccg: CCG, other_ccg: CCG) -> None:
+def test_a_practice_locality_must_belong_to_its_ccg(
+    administrator: User, level2_ccg: CCG, other_ccg: CCG
+) -> None:
     practice = PracticeFactory(ccg=level2_ccg)
     elsewhere = LocalityFactory(ccg=other_ccg)
     with pytest.raises(ValidationError) as error:
         services.practice_update(
-            practice=practice, name=practice.name, contract_type="PMS", list_size=100, locality=elsewhere,
-            by=administrator, reason="Move",
+            practice=practice,
+            name=practice.name,
+            contract_type="PMS",
+            list_size=100,
+            locality=elsewhere,
+            by=administrator,
+            reason="Move",
         )
     assert "locality" in error.value.message_dict
     practice.refresh_from_db()
     assert practice.contract_type == "GMS"
 
 
-def test_invalid_data_is_refused_by_validation_not_the_database(administrator: User, national_area: AreaTeam) -> None:
+def test_invalid_data_is_refused_by_validation_not_the_database(
+    administrator: User, national_area: AreaTeam
+) -> None:
     with pytest.raises(ValidationError) as error:
-        services.ccg_create(ods_code="bad code", name="X", area_team=national_area, by=administrator, reason="New")
+        services.ccg_create(
+            ods_code="bad code", name="X", area_team=national_area, by=administrator, reason="New"
+        )
     assert "ods_code" in error.value.message_dict
     assert not CCG.objects.filter(name="X").exists()
 

@@ -35,12 +35,18 @@ def celery_worker() -> Iterator[Any]:
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_starts_a_scheduled_role_and_records_who_and_why(celery_worker: Any, level2_ccg: CCG) -> None:
+def test_a_worker_starts_a_scheduled_role_and_records_who_and_why(
+    celery_worker: Any, level2_ccg: CCG
+) -> None:
     user = UserFactory()
     with time_machine.travel(dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC), tick=False):
         role = services.role_grant(
-            user=user, kind=RoleKind.GOVERNANCE_OFFICER, ccg=level2_ccg, starts_on=dt.date(2026, 2, 1),
-            by=system_user(), reason="Appointed from February",
+            user=user,
+            kind=RoleKind.GOVERNANCE_OFFICER,
+            ccg=level2_ccg,
+            starts_on=dt.date(2026, 2, 1),
+            by=system_user(),
+            reason="Appointed from February",
         )
     assert role.status == RoleStatus.SCHEDULED
 

@@ -41,12 +41,18 @@ def _route(ods: str, function: int, on: dt.date):  # type: ignore[no-untyped-def
 def test_the_seed_cases(demo: None) -> None:
     lancashire_north = _route("01K", 3, JUNE_2016)
     assert (lancashire_north.level, lancashire_north.right, lancashire_north.decided_by) == (
-        2, Right.JOINT, DecidedBy.JOINT_COMMITTEE,
+        2,
+        Right.JOINT,
+        DecidedBy.JOINT_COMMITTEE,
     )
     assert lancashire_north.nhse_casting_vote
 
     blackpool = _route("00R", 3, JUNE_2016)
-    assert (blackpool.level, blackpool.right, blackpool.decided_by) == (3, Right.DELEGATED, DecidedBy.CCG_COMMITTEE)
+    assert (blackpool.level, blackpool.right, blackpool.decided_by) == (
+        3,
+        Right.DELEGATED,
+        DecidedBy.CCG_COMMITTEE,
+    )
     assert not blackpool.nhse_veto
 
     wiltshire = _route("99N", 3, JUNE_2016)
@@ -69,8 +75,12 @@ def test_west_lancashire_moves_from_consulted_to_delegated_on_1_april_2017(demo:
 def test_an_edited_matrix_cell_changes_the_answer(demo: None, administrator: User) -> None:
     cell = DecisionRight.objects.get(level__scheme__code="national", level__number=2, function__number=3)
     decision_right_change(
-        decision_right=cell, right=Right.JOINT, nhse_veto=True, reasoning="Local agreement",
-        by=administrator, reason="Joint committee terms of reference give NHS England a veto",
+        decision_right=cell,
+        right=Right.JOINT,
+        nhse_veto=True,
+        reasoning="Local agreement",
+        by=administrator,
+        reason="Joint committee terms of reference give NHS England a veto",
     )
     assert _route("01K", 3, JUNE_2016).nhse_veto
 

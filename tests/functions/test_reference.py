@@ -36,7 +36,7 @@ def test_greater_manchester_defaults() -> None:
     assert gm[(1, 7)] == Right.RETAINED
     assert {gm[(1, f)] for f in range(1, 15) if f != 7} == {Right.CONSULTED}
     assert {gm[(2, f)] for f in CONTRACT} == {Right.JOINT}
-    assert {gm[(2, f)] for f in SUPPORT + [7]} == {Right.CONSULTED}
+    assert {gm[(2, f)] for f in [*SUPPORT, 7]} == {Right.CONSULTED}
     assert {gm[(3, f)] for f in (9, 10, 11)} == {Right.DELEGATED}
     assert {gm[(3, f)] for f in (1, 2, 3, 4, 8)} == {Right.JOINT}
     assert {gm[(4, f)] for f in (1, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14)} == {Right.DELEGATED}
