@@ -7,7 +7,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -18,3 +20,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or "You may not do that.")
     return drf_exception_handler(exc, context)
+
+
+class PublicReadOnly(APIView):
+    """Public reference data: no login and no session lookup, so every caller sees the same answer."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
