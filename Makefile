@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cocomm
 CELERY_TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint typecheck deps dev-deps static-deps system-deps check-services clean
+.PHONY: run test lint typecheck deps dev-deps static-deps system-deps check-services clean benchmark
 
 # ---- running the app (SQLite, no broker: tasks run in-process) --------------------------------
 run: deps static-deps
@@ -73,3 +73,9 @@ check-services: dev-deps
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# ---- benchmark at national scale (PostgreSQL; builds its data once in BENCHMARK_DATABASE_URL) ----
+BENCHMARK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cocomm_benchmark
+benchmark: dev-deps static-deps
+	@psql "$(BENCHMARK_DATABASE_URL:/cocomm_benchmark=/postgres)" -qc "CREATE DATABASE cocomm_benchmark" 2>/dev/null || true
+	DATABASE_URL=$(BENCHMARK_DATABASE_URL) $(PY) -m tests.benchmarks.national_scale
