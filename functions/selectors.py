@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from functions.models import DecisionRight, Function, Level, LevelScheme
 
@@ -44,3 +45,19 @@ def matrix_for(scheme: LevelScheme) -> Matrix:
         row_cells = [by_key[(function.pk, level.pk)] for level in levels if (function.pk, level.pk) in by_key]
         rows.append(MatrixRow(function=function, cells=row_cells))
     return Matrix(scheme=scheme, levels=levels, rows=rows)
+
+
+def scheme_get(code: str) -> LevelScheme:
+    """One level scheme by its code; 404 when there is none."""
+    scheme = LevelScheme.objects.filter(code=code).first()
+    if scheme is None:
+        raise Http404("No such level scheme.")
+    return scheme
+
+
+def decision_right_get(pk: int) -> DecisionRight:
+    """One cell of the matrix, with its level, scheme and function; 404 when there is none."""
+    cell = DecisionRight.objects.select_related("level__scheme", "function").filter(pk=pk).first()
+    if cell is None:
+        raise Http404("No such decision right.")
+    return cell

@@ -1,0 +1,230 @@
+"""Forms for the core pages, and the NHS.UK form plumbing the other apps' forms share.
+
+Forms only validate and clean what people type; the services in `cocomm.services` do every
+write, so a form never saves a model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+
+from cocomm.models import CCG, ContractType, Locality, Practice
+
+# The NHS.UK frontend class for each kind of widget, and its error modifier.
+WIDGET_CLASSES: dict[str, tuple[str, str]] = {
+    "textarea": ("nhsuk-textarea", "nhsuk-textarea--error"),
+    "select": ("nhsuk-select", "nhsuk-select--error"),
+    "radioselect": ("nhsuk-radios__input", ""),
+    "checkbox": ("nhsuk-checkboxes__input", ""),
+}
+DEFAULT_WIDGET_CLASSES = ("nhsuk-input", "nhsuk-input--error")
+
+
+class DateParts(forms.MultiWidget):
+    """Day, month and year in three boxes: the NHS.UK date input, the same in every browser."""
+
+    use_fieldset = True
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"day": forms.TextInput, "month": forms.TextInput, "year": forms.TextInput}, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class DateInputField(forms.MultiValueField):
+    """A date typed as day, month and year, with messages that say which part is wrong."""
+
+    widget = DateParts
+    default_error_messages = {
+        "required": "Enter a date",
+        "incomplete": "Enter a day, a month and a year",
+        "invalid": "Enter a real date",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        parts = [forms.CharField(required=False) for _ in range(3)]
+        super().__init__(fields=parts, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[str]) -> dt.date | None:
+        if not data_list or all(not part for part in data_list):
+            return None
+        day, month, year = (str(part or "").strip() for part in data_list)
+        if not (day and month and year):
+            raise ValidationError(self.error_messages["incomplete"], code="incomplete")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+@dataclass(frozen=True)
+class DatePart:
+    label: str
+    name: str
+    id: str
+    value: Any
+    width: int
+
+
+class NHSBoundField(BoundField):
+    """Renders widgets with the NHS.UK frontend classes, marking fields that have errors."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        base, error = WIDGET_CLASSES.get(self.widget_type, DEFAULT_WIDGET_CLASSES)
+        classes = [base, str(attrs.get("class", ""))]
+        if self.errors and error:
+            classes.append(error)
+        attrs["class"] = " ".join(c for c in classes if c)
+        return attrs
+
+    @property
+    def error_anchor(self) -> str:
+        """Where the error summary links to: the field, or the first box of a group."""
+        if self.widget_type == "radioselect":
+            return f"{self.auto_id}_0"
+        if self.widget_type == "dateparts":
+            return f"{self.auto_id}_day"
+        return self.id_for_label
+
+    @property
+    def date_parts(self) -> list[DatePart]:
+        """The day, month and year boxes of a date input, with what was typed or the initial date."""
+        value = self.value()
+        if not isinstance(value, list | tuple):
+            value = self.field.widget.decompress(value)
+        names = [("Day", "day", 2), ("Month", "month", 2), ("Year", "year", 4)]
+        return [
+            DatePart(label, f"{self.html_name}_{key}", f"{self.auto_id}_{key}", part or "", width)
+            for (label, key, width), part in zip(names, value, strict=True)
+        ]
+
+
+class NHSForm(forms.Form):
+    """A form rendered with `includes/field.html` and summarised by `includes/error_summary.html`."""
+
+    bound_field_class = NHSBoundField
+    # Browsers' own required-field bubbles are not accessible; the error summary says it instead.
+    use_required_attribute = False
+
+    def attach(self, error: ValidationError) -> None:
+        """Show a service's ValidationError on the form, by field where the field is on the form."""
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+def reason_field() -> forms.CharField:
+    """Every change records why it was made; the reason is kept in the history with the name."""
+    return forms.CharField(
+        label="Reason for the change",
+        help_text="This is kept in the history with your name, so say why the change was made.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter the reason for the change"},
+    )
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form with the NHS.UK styles and plainer messages."""
+
+    bound_field_class = NHSBoundField
+    use_required_attribute = False
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This login has been switched off. Ask your system administrator.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class CCGEditForm(NHSForm):
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the CCG's name"})
+    weighted_population = forms.IntegerField(
+        label="Weighted population",
+        min_value=0,
+        required=False,
+        help_text="Used to share out the costs of common teams among CCGs.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Weighted population must be a whole number, such as 174645",
+            "min_value": "Weighted population must be 0 or more",
+        },
+    )
+    reason = reason_field()
+
+    def __init__(self, *args: Any, ccg: CCG, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"name": ccg.name, "weighted_population": ccg.weighted_population})
+        super().__init__(*args, **kwargs)
+        self.fields["weighted_population"].widget.attrs["class"] = "nhsuk-input--width-10"
+        # ccg_update leaves the population alone when given None, so a recorded population
+        # cannot be blanked out here; say so rather than silently keep the old one.
+        if ccg.weighted_population is not None:
+            self.fields["weighted_population"].required = True
+            self.fields["weighted_population"].error_messages["required"] = "Enter the weighted population"
+
+
+class PracticeEditForm(NHSForm):
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter the practice's name"}
+    )
+    contract_type = forms.ChoiceField(
+        label="Contract type",
+        choices=ContractType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the contract type"},
+    )
+    list_size = forms.IntegerField(
+        label="List size",
+        min_value=0,
+        required=False,
+        help_text="The number of registered patients.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "List size must be a whole number, such as 8214",
+            "min_value": "List size must be 0 or more",
+        },
+    )
+    locality = forms.ModelChoiceField(
+        label="Locality",
+        queryset=Locality.objects.none(),
+        required=False,
+        empty_label="No locality",
+        error_messages={"invalid_choice": "Select one of the CCG's localities"},
+    )
+    reason = reason_field()
+
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": practice.name,
+                "contract_type": practice.contract_type,
+                "list_size": practice.list_size,
+                "locality": practice.locality_id,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["list_size"].widget.attrs["class"] = "nhsuk-input--width-10"
+        localities = Locality.objects.filter(ccg_id=practice.ccg_id).order_by("name")
+        locality_field = self.fields["locality"]
+        assert isinstance(locality_field, forms.ModelChoiceField)
+        locality_field.queryset = localities
+        self.fields["locality"].help_text = f"The localities of {practice.ccg.name}."
