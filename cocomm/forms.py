@@ -12,10 +12,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 
-from cocomm.models import CCG, ContractType, Locality, Practice
+from cocomm.models import CCG, AreaTeam, ContractType, Locality, Practice, RoleKind, User
 
 # The NHS.UK frontend class for each kind of widget, and its error modifier.
 WIDGET_CLASSES: dict[str, tuple[str, str]] = {
@@ -228,3 +229,119 @@ class PracticeEditForm(NHSForm):
         assert isinstance(locality_field, forms.ModelChoiceField)
         locality_field.queryset = localities
         self.fields["locality"].help_text = f"The localities of {practice.ccg.name}."
+
+
+class LoginCreateForm(NHSForm):
+    """A new login for someone who will hold a role in cocomm."""
+
+    username = forms.RegexField(
+        label="Username",
+        regex=r"^[\w.@+-]+$",
+        max_length=150,
+        help_text="Letters, digits and . @ + - _ only, for example priya.shah",
+        error_messages={"required": "Enter a username", "invalid": "Use only letters, digits and . @ + - _"},
+    )
+    title = forms.CharField(
+        label="Title (optional)", max_length=20, required=False, help_text="Dr, Mrs, Mr, Mx"
+    )
+    first_name = forms.CharField(
+        label="First name", max_length=150, error_messages={"required": "Enter a first name"}
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, error_messages={"required": "Enter a last name"}
+    )
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address like name@nhs.net",
+        },
+    )
+    job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
+    password = forms.CharField(
+        label="First password",
+        widget=forms.PasswordInput(render_value=False),
+        help_text="At least 12 characters. Ask them to change it when they first log in.",
+        error_messages={"required": "Enter a first password"},
+    )
+    reason = reason_field()
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError("That username is taken; choose another")
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password = cleaned.get("password")
+        if password:
+            probe = User(
+                username=cleaned.get("username", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+                email=cleaned.get("email", ""),
+            )
+            try:
+                validate_password(password, probe)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class RoleGrantForm(NHSForm):
+    """A role for a login: governance officer of a CCG, NHS England reviewer of an area, administrator."""
+
+    kind = forms.ChoiceField(
+        label="Role",
+        choices=RoleKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the role"},
+    )
+    ccg = forms.ModelChoiceField(
+        label="CCG (for a governance officer)",
+        queryset=CCG.objects.order_by("name"),
+        required=False,
+        empty_label="Choose a CCG",
+    )
+    area_team = forms.ModelChoiceField(
+        label="NHS England area team (for a reviewer)",
+        queryset=AreaTeam.objects.order_by("name"),
+        required=False,
+        empty_label="Choose an area team",
+    )
+    starts_on = DateInputField(
+        label="Starts on", required=False, help_text="Leave empty to start today. For example, 1 4 2027"
+    )
+    ends_on = DateInputField(
+        label="Ends on (optional)",
+        required=False,
+        help_text="The first day without the role, if it is for a fixed term.",
+    )
+    reason = reason_field()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind = cleaned.get("kind")
+        if kind == RoleKind.GOVERNANCE_OFFICER and not cleaned.get("ccg"):
+            self.add_error("ccg", "Choose the CCG they are governance officer of")
+        if kind == RoleKind.NHSE_REVIEWER and not cleaned.get("area_team"):
+            self.add_error("area_team", "Choose the area team they review for")
+        # Only the scope that fits the role is kept, so a stray choice cannot widen it.
+        if kind != RoleKind.GOVERNANCE_OFFICER:
+            cleaned["ccg"] = None
+        if kind != RoleKind.NHSE_REVIEWER:
+            cleaned["area_team"] = None
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "The end date must be on or after the start date")
+        return cleaned
+
+
+class RoleEndForm(NHSForm):
+    ends_on = DateInputField(
+        label="Ends on",
+        required=False,
+        help_text="The first day without the role. Leave empty to end it now.",
+    )
+    reason = reason_field()

@@ -140,6 +140,6 @@ def _record_label(
     parts = [
         _display(f, getattr(row, f.attname), related)
         for f in tracked
-        if isinstance(f, models.ForeignKey | models.DateField)
+        if isinstance(f, models.ForeignKey | models.DateField) and getattr(row, f.attname) is not None
     ]
     return " · ".join(parts[:3])

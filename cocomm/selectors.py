@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
 from cocomm import permissions
+from cocomm.audit import SYSTEM_USERNAME
 from cocomm.models import CCG, AreaTeam, Practice, Role, RoleStatus, User
 from cocomm.permissions import AnyUser
 
@@ -56,3 +57,24 @@ def active_roles_of(user: User) -> list[Role]:
         .select_related("ccg", "area_team")
         .order_by("kind", "starts_on")
     )
+
+
+def users_with_roles() -> QuerySet[User]:
+    """Every login with its person and roles (for administrators), in a fixed number of queries."""
+    roles = Role.objects.select_related("ccg", "area_team").order_by("status", "kind", "-starts_on")
+    return (
+        User.objects.exclude(username=SYSTEM_USERNAME)
+        .select_related("person")
+        .prefetch_related(Prefetch("roles", queryset=roles))
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def user_get(user: AnyUser, username: str) -> User:
+    """One login, for administrators only; anyone else gets the same 404 as for a missing one."""
+    if not permissions.can_manage_roles(user):
+        raise Http404("No such person.")
+    found = users_with_roles().filter(username=username).first()
+    if found is None:
+        raise Http404("No such person.")
+    return found

@@ -202,6 +202,40 @@ def user_create(
     return user
 
 
+@transaction.atomic
+def login_create(
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    password: str,
+    title: str = "",
+    job_title: str = "",
+    by: User,
+    reason: str,
+) -> Person:
+    """Create a login and the person it belongs to, together."""
+    user = user_create(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        password=password,
+        by=by,
+        reason=reason,
+    )
+    return person_create(
+        full_name=f"{first_name} {last_name}".strip(),
+        title=title,
+        email=email,
+        job_title=job_title,
+        user=user,
+        by=by,
+        reason=reason,
+    )
+
+
 # Roles -----------------------------------------------------------------------------------------
 
 

@@ -15,10 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from cocomm import permissions, services
-from cocomm.forms import CCGEditForm, PracticeEditForm
+from cocomm.forms import CCGEditForm, LoginCreateForm, PracticeEditForm, RoleEndForm, RoleGrantForm
 from cocomm.history import history_entries
-from cocomm.models import CCG, Practice, RoleKind, User
-from cocomm.selectors import active_roles_of, ccg_get, practice_get
+from cocomm.models import CCG, Practice, Role, RoleKind, User
+from cocomm.selectors import active_roles_of, ccg_get, practice_get, user_get, users_with_roles
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -143,4 +143,122 @@ def practice_history(request: AuthenticatedRequest, ods_code: str) -> HttpRespon
             "entries": history_entries(practice.history.all()),
             "crumbs": _practice_crumbs(practice, include_practice=True),
         },
+    )
+
+
+# People and roles (system administrators) ----------------------------------------------------
+
+
+def _require_role_manager(user: User) -> None:
+    # Not for anyone else to know about: the same 404 as a page that does not exist.
+    if not permissions.can_manage_roles(user):
+        raise Http404("No such page.")
+
+
+def _people_crumbs(person: User | None = None) -> list[tuple[str, str]]:
+    crumbs = [("Home", reverse("home")), ("People and roles", reverse("person-list"))]
+    if person is not None:
+        crumbs.append((str(person), reverse("person-detail", args=[person.username])))
+    return crumbs
+
+
+@login_required
+def person_list(request: AuthenticatedRequest) -> HttpResponse:
+    _require_role_manager(request.user)
+    return render(
+        request,
+        "cocomm/person_list.html",
+        {"people": users_with_roles(), "crumbs": [("Home", reverse("home"))]},
+    )
+
+
+@login_required
+def person_create(request: AuthenticatedRequest) -> HttpResponse:
+    _require_role_manager(request.user)
+    form = LoginCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.login_create(
+                username=data["username"],
+                title=data["title"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                job_title=data["job_title"],
+                password=data["password"],
+                by=request.user,
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            form.attach(error)
+        else:
+            assert person.user is not None
+            messages.success(request, f"The login for {person} has been created. Now give them a role.")
+            return redirect("role-grant", username=person.user.username)
+    return render(request, "cocomm/person_create.html", {"form": form, "crumbs": _people_crumbs()})
+
+
+@login_required
+def person_detail(request: AuthenticatedRequest, username: str) -> HttpResponse:
+    person = user_get(request.user, username)
+    entries = history_entries(Role.history.filter(user_id=person.pk))
+    return render(
+        request,
+        "cocomm/person_detail.html",
+        {"person": person, "entries": entries, "crumbs": _people_crumbs()},
+    )
+
+
+@login_required
+def role_grant(request: AuthenticatedRequest, username: str) -> HttpResponse:
+    person = user_get(request.user, username)
+    form = RoleGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            role = services.role_grant(
+                user=person,
+                kind=data["kind"],
+                ccg=data["ccg"],
+                area_team=data["area_team"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                by=request.user,
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            form.attach(error)
+        else:
+            messages.success(request, f"{person} is now {role.get_kind_display().lower()} of {role.scope}.")
+            return redirect("person-detail", username=person.username)
+    return render(
+        request, "cocomm/role_grant.html", {"person": person, "form": form, "crumbs": _people_crumbs(person)}
+    )
+
+
+@login_required
+def role_end(request: AuthenticatedRequest, username: str, pk: int) -> HttpResponse:
+    person = user_get(request.user, username)
+    role = next((r for r in person.roles.all() if r.pk == pk), None)
+    if role is None:
+        raise Http404("No such role.")
+    form = RoleEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_end(
+                role=role,
+                ends_on=form.cleaned_data["ends_on"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.attach(error)
+        else:
+            messages.success(request, f"{person}'s role as {role.get_kind_display().lower()} has been ended.")
+            return redirect("person-detail", username=person.username)
+    return render(
+        request,
+        "cocomm/role_end.html",
+        {"person": person, "role": role, "form": form, "crumbs": _people_crumbs(person)},
     )

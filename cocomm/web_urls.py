@@ -19,6 +19,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     # Django's LogoutView answers POST only, so a link or a prefetch cannot log anyone out.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("people/", views.person_list, name="person-list"),
+    path("people/new/", views.person_create, name="person-create"),
+    path("people/<str:username>/", views.person_detail, name="person-detail"),
+    path("people/<str:username>/roles/new/", views.role_grant, name="role-grant"),
+    path("people/<str:username>/roles/<int:pk>/end/", views.role_end, name="role-end"),
     path("practices/<str:ods_code>/", views.practice_detail, name="practice-detail"),
     path("practices/<str:ods_code>/edit/", views.practice_edit, name="practice-edit"),
     path("practices/<str:ods_code>/history/", views.practice_history, name="practice-history"),
