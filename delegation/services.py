@@ -31,7 +31,7 @@ def level_assignment_record(
     CCG.objects.select_for_update().filter(pk=ccg.pk).first()
     if LevelAssignment.objects.filter(ccg=ccg, effective_from=effective_from).exists():
         raise ValidationError(
-            {"effective_from": f"{ccg.name} already has a level taking effect on {effective_from:%d %B %Y}."}
+            {"effective_from": f"{ccg.name} already has a level taking effect on {effective_from:%-d %B %Y}."}
         )
     assignment = LevelAssignment(ccg=ccg, level=level, effective_from=effective_from, note=note)
     save_audited(assignment, by=by, reason=reason)
