@@ -311,7 +311,7 @@ def test_a_second_level_on_the_same_date_is_refused_on_the_form(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "already has a level taking effect on 01 April 2015" in html
+    assert "already has a level taking effect on 1 April 2015" in html
     assert 'href="#id_effective_from_day"' in html
     assert level2_ccg.level_assignments.count() == 1
 
