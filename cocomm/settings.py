@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cocomm",
     "functions",
     "delegation",
+    "committees",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
 CELERY_BEAT_SCHEDULE = {
     # Roles start and end on dates; permissions follow the same night.
     "roles-refresh": {"task": "cocomm.tasks.roles_refresh_task", "schedule": crontab(hour=0, minute=5)},
+    "memberships-refresh": {
+        "task": "committees.tasks.memberships_refresh_task",
+        "schedule": crontab(hour=0, minute=10),
+    },
 }
 
 REST_FRAMEWORK = {

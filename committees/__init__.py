@@ -1,1 +1,1 @@
-"""Committees, terms of reference, membership, meetings, votes and decisions (not yet built)."""
+"""Committees, terms of reference, membership, meetings, votes and decisions."""

@@ -1,0 +1,521 @@
+"""Committees, their terms of reference and members; meetings, agendas and papers; matters,
+decisions and votes; minutes and actions. Every model keeps its history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from cocomm.models import CCG, AreaTeam, Organisation, Person, Practice
+from committees.choices import (
+    AttendanceStatus,
+    CastingVote,
+    CommitteeKind,
+    CompositionRule,
+    DecisionStatus,
+    ExclusionScope,
+    MatterKind,
+    MemberCategory,
+    MinutesStatus,
+    Office,
+    Outcome,
+    Purpose,
+    Session,
+    StandardItem,
+    ToRStatus,
+    VoteChoice,
+)
+from functions.models import Function
+
+
+class Committee(models.Model):
+    """A governing body, committee or group that serves one or more CCGs."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=30, blank=True, help_text="Such as PCCC or CCFC.")
+    kind = models.CharField(max_length=30, choices=CommitteeKind.choices)
+    ccgs = models.ManyToManyField(CCG, related_name="committees", verbose_name="CCGs")
+    area_team = models.ForeignKey(
+        AreaTeam,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committees",
+        verbose_name="NHS England area team",
+    )
+    reports_to = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reporting_committees"
+    )
+    functions = models.ManyToManyField(
+        Function, blank=True, related_name="committees", help_text="The functions it may decide."
+    )
+    history = HistoricalRecords(m2m_fields=[ccgs, functions])
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            ("chair_committee", "Chair the committee"),
+            ("sit_on_committee", "Sit on the committee"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommitteeUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Committee, on_delete=models.CASCADE)
+
+
+class CommitteeGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Committee, on_delete=models.CASCADE)
+
+
+class TermsOfReference(models.Model):
+    """One version of a committee's terms of reference; the approved version's rules are enforced."""
+
+    TRANSITIONS = {
+        ToRStatus.DRAFT: {ToRStatus.APPROVED},
+        ToRStatus.APPROVED: {ToRStatus.SUPERSEDED},
+        ToRStatus.SUPERSEDED: set(),
+    }
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="terms_of_reference")
+    version = models.CharField(max_length=20, help_text="Such as v1 or v5.")
+    status = models.CharField(max_length=12, choices=ToRStatus.choices, default=ToRStatus.DRAFT)
+    approved_by = models.CharField(
+        "approved by", max_length=200, blank=True, help_text="The body that approved it."
+    )
+    approved_on = models.DateField(null=True, blank=True)
+    review_on = models.DateField("review date", null=True, blank=True)
+    document = models.FileField(upload_to="terms-of-reference/", blank=True)
+    composition_rule = models.CharField(max_length=12, choices=CompositionRule.choices)
+    quorum_minimum = models.PositiveSmallIntegerField(
+        "quorum: voting members", help_text="How many voting members make the quorum."
+    )
+    quorum_categories = models.JSONField(
+        "quorum: members by category",
+        default=dict,
+        blank=True,
+        help_text='How many of each category the quorum must include, e.g. {"lay": 1, "clinical": 1}.',
+    )
+    casting_vote = models.CharField(
+        "casting vote", max_length=12, choices=CastingVote.choices, default=CastingVote.CHAIR
+    )
+    meets_in_public = models.BooleanField(default=False)
+    allows_virtual_decisions = models.BooleanField(
+        "allows virtual decisions",
+        default=False,
+        help_text="Whether the chair may take urgent decisions between meetings, for ratification later.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["committee", "-id"]
+        verbose_name = "terms of reference"
+        verbose_name_plural = "terms of reference"
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "version"], name="tor_unique_version"),
+            models.UniqueConstraint(
+                fields=["committee"],
+                condition=Q(status=ToRStatus.APPROVED),
+                name="tor_one_approved_per_committee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} terms of reference {self.version} ({self.get_status_display().lower()})"
+
+    def clean(self) -> None:
+        categories = self.quorum_categories or {}
+        if not isinstance(categories, dict):
+            raise ValidationError({"quorum_categories": "Give the quorum's categories as category: count."})
+        unknown = sorted(set(categories) - set(MemberCategory.values))
+        if unknown:
+            raise ValidationError({"quorum_categories": f"Unknown member categories: {', '.join(unknown)}."})
+        if any(not isinstance(v, int) or v < 0 for v in categories.values()):
+            raise ValidationError({"quorum_categories": "Each category needs a whole number of 0 or more."})
+        if sum(categories.values()) > self.quorum_minimum:
+            raise ValidationError(
+                {"quorum_minimum": "The quorum must be at least the members its categories require."}
+            )
+
+
+class MembershipStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Starts later"
+    ACTIVE = "active", "Active"
+    ENDED = "ended", "Ended"
+
+
+class Membership(models.Model):
+    """A person's seat on a committee, from one date to another."""
+
+    TRANSITIONS = {
+        MembershipStatus.SCHEDULED: {MembershipStatus.ACTIVE, MembershipStatus.ENDED},
+        MembershipStatus.ACTIVE: {MembershipStatus.ENDED},
+        MembershipStatus.ENDED: set(),
+    }
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    category = models.CharField(max_length=20, choices=MemberCategory.choices)
+    voting = models.BooleanField(default=True)
+    office = models.CharField(max_length=12, choices=Office.choices, default=Office.MEMBER)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="The first day off the committee.")
+    status = models.CharField(
+        max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.SCHEDULED
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["committee", "office", "person__full_name"]
+        constraints = [
+            models.CheckConstraint(
+                name="membership_ends_after_it_starts",
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "person"],
+                condition=~Q(status=MembershipStatus.ENDED),
+                name="membership_one_current_seat_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_category_display()}, {self.get_office_display().lower()})"
+
+
+# Meetings ----------------------------------------------------------------------------------------
+
+
+class Meeting(models.Model):
+    """A meeting of one committee, or of several meeting in common (each takes its own decisions)."""
+
+    title = models.CharField(max_length=200)
+    committees = models.ManyToManyField(Committee, related_name="meetings")
+    starts_at = models.DateTimeField()
+    place = models.CharField(max_length=300, blank=True)
+    has_public_session = models.BooleanField(default=True)
+    has_private_session = models.BooleanField(default=False)
+    history = HistoricalRecords(m2m_fields=[committees])
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["starts_at"], name="meeting_starts_at")]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.starts_at:%-d %B %Y}"
+
+
+class AgendaItem(models.Model):
+    """An item on a meeting's agenda, with the fields of the paper summary sheet."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    number = models.PositiveSmallIntegerField()
+    standard = models.CharField(max_length=20, choices=StandardItem.choices, blank=True)
+    committee = models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        help_text="Which of the meeting's committees takes the item (for committees in common).",
+    )
+    title = models.CharField(max_length=300)
+    reference = models.CharField(max_length=40, blank=True, help_text="Such as GOV/14/07/17.")
+    author = models.CharField(max_length=200, blank=True)
+    lead_director = models.CharField(max_length=200, blank=True)
+    session = models.CharField(max_length=10, choices=Session.choices, default=Session.PUBLIC)
+    purpose = models.CharField(max_length=12, choices=Purpose.choices, default=Purpose.NOTING)
+    summary = models.TextField("executive summary", blank=True)
+    financial_implications = models.TextField(blank=True)
+    risk_implications = models.TextField(blank=True)
+    legal_implications = models.TextField(blank=True)
+    equality_implications = models.TextField(blank=True)
+    action_asked = models.TextField("action asked of the committee", blank=True)
+    ccg = models.ForeignKey(
+        CCG, on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items", verbose_name="CCG"
+    )
+    function = models.ForeignKey(
+        Function, on_delete=models.PROTECT, null=True, blank=True, related_name="items"
+    )
+    practices = models.ManyToManyField(Practice, blank=True, related_name="agenda_items")
+    organisations = models.ManyToManyField(Organisation, blank=True, related_name="agenda_items")
+    matter = models.ForeignKey(
+        "Matter", on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items"
+    )
+    ratifies = models.ForeignKey(
+        "Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ratification_items",
+        help_text="The chair's action this item brings for ratification.",
+    )
+    discussion_note = models.TextField(blank=True, help_text="What was said, for the minutes.")
+    history = HistoricalRecords(m2m_fields=[practices, organisations])
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="agenda_item_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Paper(models.Model):
+    """A paper for an agenda item; who may read it follows the item's session."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(max_length=300)
+    file = models.FileField(upload_to="papers/%Y/%m/")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    """Who came: members present, apologies or absent, and others in attendance."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
+    status = models.CharField(max_length=15, choices=AttendanceStatus.choices)
+    note = models.CharField(max_length=200, blank=True, help_text="Such as the organisation they came from.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "person__full_name"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_one_row_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_status_display()}"
+
+
+class Exclusion(models.Model):
+    """A member stepping back from one item: out of its vote and its quorum, and why."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="exclusions")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="exclusions")
+    scope = models.CharField(max_length=10, choices=ExclusionScope.choices)
+    reason = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "person__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "person"], name="exclusion_one_per_person_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_scope_display()}"
+
+
+# Matters and decisions ------------------------------------------------------------------------------
+
+
+class Matter(models.Model):
+    """Something a CCG must decide under a function, such as a practice's list-closure application."""
+
+    ccg = models.ForeignKey(CCG, on_delete=models.PROTECT, related_name="matters", verbose_name="CCG")
+    function = models.ForeignKey(Function, on_delete=models.PROTECT, related_name="matters")
+    kind = models.CharField(max_length=30, choices=MatterKind.choices)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    raised_on = models.DateField()
+    practices = models.ManyToManyField(Practice, blank=True, related_name="matters")
+    organisations = models.ManyToManyField(Organisation, blank=True, related_name="matters")
+    history = HistoricalRecords(m2m_fields=[practices, organisations])
+
+    class Meta:
+        ordering = ["-raised_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Decision(models.Model):
+    """A decision on an agenda item (or the chair's action between meetings), its vote and approval.
+
+    Once approved it never changes; a later decision supersedes it.
+    """
+
+    TRANSITIONS = {
+        DecisionStatus.DRAFT: {DecisionStatus.VOTING, DecisionStatus.RECORDED},
+        DecisionStatus.VOTING: {DecisionStatus.RECORDED, DecisionStatus.DRAFT},
+        DecisionStatus.RECORDED: {DecisionStatus.APPROVED},
+        DecisionStatus.APPROVED: {DecisionStatus.SUPERSEDED},
+        DecisionStatus.SUPERSEDED: set(),
+    }
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="decisions")
+    item = models.OneToOneField(
+        AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="decision"
+    )
+    ccg = models.ForeignKey(CCG, on_delete=models.PROTECT, related_name="decisions", verbose_name="CCG")
+    function = models.ForeignKey(Function, on_delete=models.PROTECT, related_name="decisions")
+    matter = models.ForeignKey(
+        Matter, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    resolution = models.TextField(help_text="What the committee is asked to resolve.")
+    decided_on = models.DateField()
+    status = models.CharField(max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    vote_summary = models.TextField(blank=True, help_text="How the vote went, in words, frozen at its close.")
+    casting_vote_used = models.BooleanField(default=False)
+    quorum_note = models.TextField(blank=True, help_text="The quorum when the vote closed.")
+    virtual = models.BooleanField(
+        "chair's action", default=False, help_text="Taken between meetings, for ratification."
+    )
+    urgency_reason = models.TextField(blank=True)
+    ratified_at = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="ratified_decisions"
+    )
+    approved_by = models.ForeignKey(
+        "cocomm.User", on_delete=models.PROTECT, null=True, blank=True, related_name="approved_decisions"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        indexes = [models.Index(fields=["committee", "status"], name="decision_committee_status")]
+        constraints = [
+            models.CheckConstraint(
+                name="decision_virtual_has_reason",
+                condition=Q(virtual=False) | ~Q(urgency_reason=""),
+            ),
+            models.CheckConstraint(
+                name="decision_approved_has_approver",
+                condition=~Q(status__in=[DecisionStatus.APPROVED, DecisionStatus.SUPERSEDED])
+                | Q(approved_by__isnull=False, approved_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee}: {self.resolution[:60]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The last line of defence: whatever path reaches save(), an approved decision stays as approved.
+        if self.pk is not None:
+            stored: Any = Decision.objects.filter(pk=self.pk).values().first()
+            if stored and stored["status"] in (DecisionStatus.APPROVED, DecisionStatus.SUPERSEDED):
+                changed = {
+                    f.attname
+                    for f in self._meta.concrete_fields
+                    if getattr(self, f.attname) != stored[f.attname]
+                }
+                # Two facts may be added later: that a later decision superseded it, and that a
+                # meeting ratified a chair's action. Nothing else ever changes.
+                allowed = set()
+                if self.status == DecisionStatus.SUPERSEDED:
+                    allowed.add("status")
+                if stored["ratified_at_id"] is None:
+                    allowed.add("ratified_at_id")
+                if changed - allowed:
+                    raise ValidationError(
+                        "An approved decision cannot be changed; record a new one that supersedes it."
+                    )
+        super().save(*args, **kwargs)
+
+
+class DecisionVoter(models.Model):
+    """Who could vote and who could not, frozen when the vote closed."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="voters")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=20, choices=MemberCategory.choices)
+    eligible = models.BooleanField()
+    reason = models.CharField(max_length=300, blank=True, help_text="Why they could not vote.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "-eligible", "person__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "person"], name="decision_voter_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {'could vote' if self.eligible else self.reason or 'could not vote'}"
+
+
+class Vote(models.Model):
+    """One member's vote on a decision."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="votes")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="votes")
+    choice = models.CharField(max_length=8, choices=VoteChoice.choices)
+    recorded_by = models.ForeignKey("cocomm.User", on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "person__full_name"]
+        constraints = [models.UniqueConstraint(fields=["decision", "person"], name="vote_once_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_choice_display()}"
+
+
+# Minutes and actions ------------------------------------------------------------------------------
+
+
+class Minutes(models.Model):
+    """A meeting's minutes: drafted from the record, approved at the next meeting, then frozen."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    status = models.CharField(max_length=10, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT)
+    text = models.TextField()
+    approved_at_meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="minutes_approved"
+    )
+    approved_by = models.ForeignKey(
+        "cocomm.User", on_delete=models.PROTECT, null=True, blank=True, related_name="approved_minutes"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "minutes"
+
+    def __str__(self) -> str:
+        return f"Minutes of {self.meeting}"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+
+
+class Action(models.Model):
+    """An action from a meeting, with its owner and due date: the action log."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    description = models.TextField()
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="actions")
+    due_on = models.DateField()
+    status = models.CharField(max_length=6, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:80]

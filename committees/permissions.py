@@ -1,0 +1,56 @@
+"""Who may see and do what with committees, meetings and decisions. The only place this policy lives.
+
+Governance officers of a CCG the committee serves manage it (terms of reference, members,
+meetings, agendas, attendance); NHS England reviewers of its area read it; members read it and
+vote; its chair approves decisions and minutes. Administrators may do everything but vote and
+approve, which belong to members and chairs alone.
+"""
+
+from __future__ import annotations
+
+from cocomm import permissions as core
+from cocomm.models import CCG
+from cocomm.permissions import AnyUser
+from committees.models import Committee
+
+
+def _ccgs(committee: Committee) -> list[CCG]:
+    return list(committee.ccgs.all())
+
+
+def is_member(user: AnyUser, committee: Committee) -> bool:
+    return user.is_active and user.has_perm("committees.sit_on_committee", committee)
+
+
+def is_chair(user: AnyUser, committee: Committee) -> bool:
+    return user.is_active and user.has_perm("committees.chair_committee", committee)
+
+
+def can_manage_committee(user: AnyUser, committee: Committee) -> bool:
+    """Governance officers of a CCG it serves (and administrators)."""
+    if core.is_administrator(user):
+        return True
+    return any(core.can_change_ccg(user, ccg) for ccg in _ccgs(committee))
+
+
+def can_view_committee(user: AnyUser, committee: Committee) -> bool:
+    if not user.is_authenticated:
+        return False
+    if can_manage_committee(user, committee) or is_member(user, committee):
+        return True
+    return any(core.can_view_ccg(user, ccg) for ccg in _ccgs(committee))
+
+
+def can_create_committee_for(user: AnyUser, ccgs: list[CCG]) -> bool:
+    """A committee may be set up by administrators, or by governance officers of every CCG it serves."""
+    return core.is_administrator(user) or (bool(ccgs) and all(core.can_change_ccg(user, c) for c in ccgs))
+
+
+def can_approve(user: AnyUser, committee: Committee) -> bool:
+    """Only a chair (or co-chair) approves the committee's decisions and minutes."""
+    return is_chair(user, committee)
+
+
+def can_run_vote(user: AnyUser, committee: Committee) -> bool:
+    """The chair runs the vote; the governance officer clerking the meeting may record it."""
+    return is_chair(user, committee) or can_manage_committee(user, committee)
