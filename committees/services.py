@@ -623,9 +623,9 @@ def decision_propose(*, item: AgendaItem, resolution: str, by: User, reason: str
 
 
 def _locked(decision: Decision) -> Decision:
-    return (
-        Decision.objects.select_for_update().select_related("committee", "item__meeting").get(pk=decision.pk)
-    )
+    # Lock the decision row alone (PostgreSQL will not lock across the outer join to its item).
+    Decision.objects.select_for_update().filter(pk=decision.pk).values_list("pk").get()
+    return Decision.objects.select_related("committee", "item__meeting").get(pk=decision.pk)
 
 
 @transaction.atomic
