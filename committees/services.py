@@ -202,6 +202,12 @@ def _membership_status(membership: Membership, today: dt.date) -> str:
     return MembershipStatus.ACTIVE if membership.starts_on <= today else MembershipStatus.SCHEDULED
 
 
+def _locked_membership(pk: int) -> Membership:
+    # Lock the seat's row alone: PostgreSQL will not lock across the outer join to a person's login.
+    Membership.objects.select_for_update().filter(pk=pk).values_list("pk").get()
+    return Membership.objects.select_related("committee", "person__user").get(pk=pk)
+
+
 def _sync(person: Person) -> None:
     if person.user is not None:
         roles.sync_committee_groups(person.user)
@@ -252,7 +258,7 @@ def membership_end(
         permissions.can_manage_committee(by, membership.committee),
         "You may not change this committee's members.",
     )
-    membership = Membership.objects.select_for_update().select_related("person__user").get(pk=membership.pk)
+    membership = _locked_membership(membership.pk)
     if membership.status == MembershipStatus.ENDED:
         raise ValidationError("This seat has already ended.")
     membership.ends_on = max(ends_on or timezone.localdate(), membership.starts_on)
@@ -275,7 +281,7 @@ def memberships_refresh(*, today: dt.date | None = None) -> list[Membership]:
     changed = []
     for pk in list(due):
         with transaction.atomic():
-            membership = Membership.objects.select_for_update().select_related("person__user").get(pk=pk)
+            membership = _locked_membership(pk)
             status = _membership_status(membership, today)
             if status == membership.status:
                 continue
@@ -750,6 +756,7 @@ def decision_supersede(
     *, decision: Decision, item: AgendaItem, resolution: str, by: User, reason: str
 ) -> Decision:
     """Propose a new decision that, once approved, supersedes an approved one."""
+    decision = Decision.objects.get(pk=decision.pk)
     if decision.status != DecisionStatus.APPROVED:
         raise ValidationError("Only an approved decision can be superseded.")
     if Decision.objects.filter(supersedes=decision).exists():
