@@ -19,8 +19,13 @@ from tests.factories.functions import Reference
 pytestmark = pytest.mark.django_db
 
 OUR_APPS = {"cocomm", "functions", "delegation", "committees", "conflicts"}
-# Guardian's permission rows are derived from roles; the Role history is their audit trail.
-DERIVED = {"CCGUserObjectPermission", "CCGGroupObjectPermission"}
+# Guardian's permission rows are derived from roles and seats, whose history is their audit trail.
+DERIVED = {
+    "CCGUserObjectPermission",
+    "CCGGroupObjectPermission",
+    "CommitteeUserObjectPermission",
+    "CommitteeGroupObjectPermission",
+}
 
 
 def test_every_model_of_ours_keeps_history() -> None:
