@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -46,6 +47,7 @@ from committees.models import (
     Membership,
     MembershipStatus,
     Minutes,
+    Paper,
     TermsOfReference,
     Vote,
 )
@@ -615,6 +617,7 @@ def decision_propose(*, item: AgendaItem, resolution: str, by: User, reason: str
         raise ValidationError("This item already has a decision.")
     on = _meeting_date(item.meeting)
     _check_may_decide(committee, item.ccg, item.function, on)
+    _require_composition(committee, on)
     decision = Decision(
         committee=committee,
         item=item,
@@ -874,3 +877,18 @@ def minutes_approve(*, minutes: Minutes, at_meeting: Meeting, by: User) -> Minut
     minutes.status, minutes.approved_at_meeting, minutes.approved_by = MinutesStatus.APPROVED, at_meeting, by
     save_audited(minutes, by=by, reason=f"Approved at {at_meeting}")
     return minutes
+
+
+# Papers (appended with the pages) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def paper_add(*, item: AgendaItem, title: str, file: File[Any], by: User, reason: str) -> Paper:
+    """Attach a paper to an agenda item; who may read it follows the item's session."""
+    _require(_can_manage_meeting(by, item.meeting), "You may not add papers to this meeting.")
+    _require_minutes_open(item.meeting)
+    if not title.strip():
+        raise ValidationError({"title": "Give the paper a title."})
+    paper = Paper(item=item, title=title, file=file)
+    save_audited(paper, by=by, reason=reason)
+    return paper

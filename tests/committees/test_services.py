@@ -486,3 +486,15 @@ def test_minutes_are_approved_at_a_later_meeting_and_then_frozen(recorded: tuple
         services.agenda_item_note(
             item=decision.item, discussion_note="Afterthought", by=system_user(), reason="Late"
         )
+
+
+def test_a_committee_with_a_gp_chair_cannot_even_propose_a_decision(level3_ccg: CCG) -> None:
+    board = pccc(level3_ccg)
+    services.membership_end(membership=board.members["lay_chair"], by=system_user(), reason="Stood down")
+    seat(board, "gp_chair", MemberCategory.CLINICAL, office=Office.CHAIR)
+    seat(board, "exec_three", MemberCategory.EXECUTIVE)
+    meeting = meeting_of(board, on=timezone.localdate() + dt.timedelta(days=7), present=[])
+    item = decision_item(board, meeting, level3_ccg)
+    with pytest.raises(ValidationError, match="must be a lay member; Gp Chair is gp / clinical"):
+        services.decision_propose(item=item, resolution="Approve", by=board.user("gp_chair"), reason=REASON)
+    assert not Decision.objects.filter(item=item).exists()
