@@ -1,0 +1,266 @@
+"""Conflicts of interest as pure functions: deadlines, gifts and hospitality, publication, detection.
+
+Sources (DOMAIN.md and the reference notes): s.14O NHS Act 2006 (declare within 28 days of an
+interest arising); NHS England's statutory guidance of 2016/2017 (declare on appointment and at
+least annually; publish decision-makers' interests; keep an ended interest on the published
+register for 6 months; gifts from suppliers over £6 declined, other gifts over £50 declared,
+hospitality from £25 declared and over £75 only with senior approval — all configurable per CCG).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+DECLARE_WITHIN_DAYS = 28  # s.14O NHS Act 2006
+CONFIRM_EVERY_DAYS = 365  # statutory guidance 2017: registers confirmed at least annually
+PUBLISH_AFTER_END_MONTHS = 6  # an ended interest stays on the published register for 6 months
+
+
+# Deadlines -----------------------------------------------------------------------------------------
+
+
+def declaration_due(arose_on: dt.date) -> dt.date:
+    """The last day to declare an interest that arose on a date (28 days, s.14O)."""
+    return arose_on + dt.timedelta(days=DECLARE_WITHIN_DAYS)
+
+
+def declared_late(arose_on: dt.date, declared_on: dt.date) -> bool:
+    return declared_on > declaration_due(arose_on)
+
+
+class Overdue(StrEnum):
+    ON_APPOINTMENT = "on_appointment"
+    ANNUAL = "annual"
+    CAMPAIGN = "campaign"
+
+
+OVERDUE_LABELS = {
+    Overdue.ON_APPOINTMENT: "No declaration within 28 days of appointment",
+    Overdue.ANNUAL: "No declaration or confirmation in the last 12 months",
+    Overdue.CAMPAIGN: "No response to the declaration campaign by its deadline",
+}
+
+
+def overdue_reasons(
+    *,
+    today: dt.date,
+    appointed_on: dt.date | None,
+    last_declared_on: dt.date | None,
+    campaign_deadline: dt.date | None = None,
+    answered_campaign: bool = False,
+) -> list[Overdue]:
+    """Why a person's declaration is overdue today, if it is (empty when up to date)."""
+    reasons = []
+    undeclared_since_appointment = appointed_on is not None and (
+        last_declared_on is None or last_declared_on < appointed_on
+    )
+    if appointed_on is not None and undeclared_since_appointment and today > declaration_due(appointed_on):
+        reasons.append(Overdue.ON_APPOINTMENT)
+    if last_declared_on is not None and today > last_declared_on + dt.timedelta(days=CONFIRM_EVERY_DAYS):
+        reasons.append(Overdue.ANNUAL)
+    if campaign_deadline is not None and not answered_campaign and today > campaign_deadline:
+        reasons.append(Overdue.CAMPAIGN)
+    return reasons
+
+
+def reminder_due(*, today: dt.date, deadline: dt.date, days_before: Sequence[int] = (7, 0)) -> int | None:
+    """Which reminder (days before the deadline) is due today, if any."""
+    remaining = (deadline - today).days
+    return remaining if remaining in days_before else None
+
+
+# Gifts and hospitality ----------------------------------------------------------------------------------
+
+
+class OfferKind(StrEnum):
+    GIFT = "gift"
+    HOSPITALITY = "hospitality"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """A CCG's gifts and hospitality limits, in pounds (NHS-wide defaults)."""
+
+    supplier_gift_limit: Decimal = Decimal("6")
+    other_gift_limit: Decimal = Decimal("50")
+    hospitality_declare_from: Decimal = Decimal("25")
+    hospitality_approval_over: Decimal = Decimal("75")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    must_decline: bool
+    must_declare: bool
+    needs_senior_approval: bool
+    reason: str
+
+
+def offer_verdict(kind: OfferKind, value: Decimal, *, from_supplier: bool, limits: Thresholds) -> Verdict:
+    """What the policy says about an offer: decline, declare, or senior approval first."""
+    if kind == OfferKind.GIFT:
+        if from_supplier:
+            if value > limits.supplier_gift_limit:
+                return Verdict(
+                    True,
+                    True,
+                    False,
+                    f"Gifts from suppliers or contractors over £{limits.supplier_gift_limit} are declined.",
+                )
+            return Verdict(
+                False, False, False, "A low-cost promotional item from a supplier may be accepted."
+            )
+        if value > limits.other_gift_limit:
+            return Verdict(
+                False,
+                True,
+                False,
+                f"Gifts over £{limits.other_gift_limit} are accepted on behalf of the CCG only, "
+                "and declared.",
+            )
+        return Verdict(
+            False, False, False, f"Gifts of £{limits.other_gift_limit} or less need not be declared."
+        )
+    if value > limits.hospitality_approval_over:
+        return Verdict(
+            False,
+            True,
+            True,
+            f"Hospitality over £{limits.hospitality_approval_over} is refused unless a senior manager "
+            "approves it.",
+        )
+    if value >= limits.hospitality_declare_from:
+        return Verdict(
+            False, True, False, f"Hospitality from £{limits.hospitality_declare_from} is declared."
+        )
+    return Verdict(
+        False, False, False, f"Hospitality under £{limits.hospitality_declare_from} need not be declared."
+    )
+
+
+# Publication ---------------------------------------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day some months on, or the month's last day when it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)  # unreachable: every month has a 28th
+
+
+class Publication(StrEnum):
+    PUBLISHED = "published"
+    WITHHELD = "withheld"  # no consent to publish: counted, not shown
+    NOT_LISTED = "not_listed"  # not a decision-maker, or ended more than 6 months ago
+
+
+def publication(
+    *, decision_maker: bool, consent: bool, ended_on: dt.date | None, today: dt.date
+) -> Publication:
+    """Whether a register entry appears on the public register today."""
+    if not decision_maker:
+        return Publication.NOT_LISTED
+    if ended_on is not None and today > add_months(ended_on, PUBLISH_AFTER_END_MONTHS):
+        return Publication.NOT_LISTED
+    return Publication.PUBLISHED if consent else Publication.WITHHELD
+
+
+# Detection -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InterestFact:
+    """A current declared interest, as detection sees it."""
+
+    person_id: int
+    person: str
+    kind_label: str
+    description: str
+    practice_id: int | None = None
+    practice: str = ""
+    organisation_id: int | None = None
+    organisation: str = ""
+    in_practice_of_ccg_id: int | None = None  # the CCG of the practice the interest concerns
+
+
+@dataclass(frozen=True)
+class ItemFact:
+    """What an agenda item concerns."""
+
+    item_id: int
+    title: str
+    ccg_id: int | None
+    function_number: int | None
+    practice_ids: frozenset[int]
+    organisation_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Flag:
+    item_id: int
+    person_id: int
+    reason: str
+    direct: bool  # names the very practice or organisation, rather than the CCG's GP contracts at large
+
+
+# Functions about GP contracts generally: a GP with a practice in the CCG has a stake in them.
+CONTRACT_FUNCTIONS = frozenset({1, 2, 3, 4, 8, 9, 10, 11})
+
+
+def detect(items: Iterable[ItemFact], interests: Iterable[InterestFact]) -> list[Flag]:
+    """Likely conflicts: members' and attendees' interests against what each item concerns."""
+    interests = list(interests)
+    flags: list[Flag] = []
+    for item in items:
+        for interest in interests:
+            if interest.practice_id is not None and interest.practice_id in item.practice_ids:
+                flags.append(
+                    Flag(
+                        item.item_id,
+                        interest.person_id,
+                        f"{interest.person} has declared a {interest.kind_label} interest in "
+                        f"{interest.practice}, which this item concerns: {interest.description}",
+                        direct=True,
+                    )
+                )
+            elif interest.organisation_id is not None and interest.organisation_id in item.organisation_ids:
+                flags.append(
+                    Flag(
+                        item.item_id,
+                        interest.person_id,
+                        f"{interest.person} has declared a {interest.kind_label} interest in "
+                        f"{interest.organisation}, which this item concerns: {interest.description}",
+                        direct=True,
+                    )
+                )
+            elif (
+                not item.practice_ids
+                and item.function_number in CONTRACT_FUNCTIONS
+                and interest.in_practice_of_ccg_id is not None
+                and interest.in_practice_of_ccg_id == item.ccg_id
+            ):
+                flags.append(
+                    Flag(
+                        item.item_id,
+                        interest.person_id,
+                        f"{interest.person} has an interest in {interest.practice}, a practice of this "
+                        f"CCG, and the item concerns GP contracts across the CCG "
+                        f"(function {item.function_number}).",
+                        direct=False,
+                    )
+                )
+    # One flag per person per item: the most direct reason wins.
+    best: dict[tuple[int, int], Flag] = {}
+    for flag in flags:
+        key = (flag.item_id, flag.person_id)
+        if key not in best or (flag.direct and not best[key].direct):
+            best[key] = flag
+    return list(best.values())
