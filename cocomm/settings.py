@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "functions",
     "delegation",
     "committees",
+    "conflicts",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,11 @@ CELERY_BEAT_SCHEDULE = {
     "memberships-refresh": {
         "task": "committees.tasks.memberships_refresh_task",
         "schedule": crontab(hour=0, minute=10),
+    },
+    # Declaration campaign reminders go out in the morning, a week before the deadline and on it.
+    "campaign-reminders": {
+        "task": "conflicts.tasks.campaign_reminders_task",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 

@@ -892,3 +892,24 @@ def paper_add(*, item: AgendaItem, title: str, file: File[Any], by: User, reason
     paper = Paper(item=item, title=title, file=file)
     save_audited(paper, by=by, reason=reason)
     return paper
+
+
+@transaction.atomic
+def exclusion_lift(*, item: AgendaItem, person: Person, by: User, reason: str) -> None:
+    """Return a member to an item's vote and quorum (a ruling that they may take part after all)."""
+    exclusion = Exclusion.objects.filter(item=item, person=person).first()
+    if exclusion is None:
+        return
+    _require(
+        item.committee is not None and permissions.can_run_vote(by, item.committee),
+        "Only the chair or the meeting's governance officer may rule on exclusions.",
+    )
+    _require_minutes_open(item.meeting)
+    if hasattr(item, "decision") and item.decision.status not in (
+        DecisionStatus.DRAFT,
+        DecisionStatus.VOTING,
+    ):
+        raise ValidationError("The vote on this item has closed; its voters are frozen.")
+    exclusion._history_user = by  # type: ignore[attr-defined]
+    exclusion._change_reason = reason  # type: ignore[attr-defined]
+    exclusion.delete()

@@ -1,1 +1,1 @@
-"""Registers of interests, gifts and hospitality, procurement decisions and breaches (not yet built)."""
+"""Registers of interests, gifts and hospitality, procurement decisions and breaches; conflict detection."""

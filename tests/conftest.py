@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 
 from cocomm import services
 from cocomm.audit import system_user
+from cocomm.celery import app
 from cocomm.models import CCG, AreaTeam, RoleKind, User
 from tests.factories.cocomm import AreaTeamFactory, CCGFactory, UserFactory
 from tests.factories.delegation import give_level
@@ -77,3 +80,18 @@ def make_user(db: None) -> Callable[..., User]:
 @pytest.fixture
 def administrator(make_user: Callable[..., User]) -> User:
     return make_user(RoleKind.SYSTEM_ADMINISTRATOR)
+
+
+BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def celery_worker() -> Iterator[Any]:
+    """A worker thread consuming from Redis, with eager mode off, for the length of one test."""
+    saved = {key: app.conf.get(key) for key in ("broker_url", "result_backend", "task_always_eager")}
+    app.conf.update(broker_url=BROKER, result_backend=BROKER, task_always_eager=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20) as worker:
+            yield worker
+    finally:
+        app.conf.update(saved)

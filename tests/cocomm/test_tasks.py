@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import time_machine
-from celery.contrib.testing.worker import start_worker
 
 from cocomm import permissions, services
 from cocomm.audit import system_user
-from cocomm.celery import app
 from cocomm.models import CCG, Role, RoleKind, RoleStatus, User
 from cocomm.tasks import roles_refresh_task
 from tests.factories.cocomm import UserFactory
-
-BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-def celery_worker() -> Iterator[Any]:
-    """A worker thread consuming from Redis, with eager mode off, for the length of one test."""
-    saved = {key: app.conf.get(key) for key in ("broker_url", "result_backend", "task_always_eager")}
-    app.conf.update(broker_url=BROKER, result_backend=BROKER, task_always_eager=False)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20) as worker:
-            yield worker
-    finally:
-        app.conf.update(saved)
 
 
 @pytest.mark.celery_worker

@@ -1,0 +1,257 @@
+"""Reads about interests and conflicts: current interests, detection on an agenda, the chair's
+pre-meeting checklist, who is overdue, campaign progress and the public registers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from cocomm.models import CCG, Person
+from committees import rules as committee_rules
+from committees.choices import AttendanceStatus, CommitteeKind, Purpose
+from committees.models import AgendaItem, Attendance, Committee, Meeting, Membership, MembershipStatus
+from committees.selectors import approved_terms, as_seat, item_quorum, quorum_rule, seats_on
+from conflicts import rules
+from conflicts.models import Campaign, Declaration, GiftOrHospitality, ProcurementRecord
+
+# The bodies whose voting members are "decision-makers" for the published register.
+DECIDING_KINDS = (CommitteeKind.GOVERNING_BODY, CommitteeKind.PCCC, CommitteeKind.JOINT_COMMITTEE)
+
+
+def current_interests(persons: list[int], on: dt.date) -> QuerySet[Declaration]:
+    """Declared interests (not nil returns) of these people that are current on a date."""
+    return (
+        Declaration.objects.filter(person_id__in=persons, nil_return=False)
+        .filter(Q(interest_from__isnull=True) | Q(interest_from__lte=on))
+        .filter(Q(interest_to__isnull=True) | Q(interest_to__gte=on))
+        .select_related("person", "practice", "organisation")
+    )
+
+
+def _fact(declaration: Declaration) -> rules.InterestFact:
+    return rules.InterestFact(
+        person_id=declaration.person_id,
+        person=str(declaration.person),
+        kind_label=declaration.get_interest_type_display().lower(),
+        description=declaration.description,
+        practice_id=declaration.practice_id,
+        practice=str(declaration.practice.name) if declaration.practice else "",
+        organisation_id=declaration.organisation_id,
+        organisation=str(declaration.organisation) if declaration.organisation else "",
+        in_practice_of_ccg_id=declaration.practice.ccg_id if declaration.practice else None,
+    )
+
+
+@dataclass
+class ItemCheck:
+    """One item of the chair's pre-meeting checklist."""
+
+    item: AgendaItem
+    flags: list[rules.Flag] = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict)
+    quorate_now: bool | None = None
+    quorate_if_flagged_leave: bool | None = None
+    explanation_if_flagged_leave: str = ""
+
+    @property
+    def at_risk(self) -> bool:
+        return self.quorate_if_flagged_leave is False
+
+
+def meeting_checklist(meeting: Meeting) -> list[ItemCheck]:
+    """Likely conflicts on each business item, and which items would become inquorate if every
+    flagged member stepped out (members expected: all but those who sent apologies or were absent)."""
+    on = timezone.localtime(meeting.starts_at).date()
+    items = [
+        i
+        for i in meeting.items.select_related("committee", "function").prefetch_related(
+            "practices", "organisations"
+        )
+        if i.committee_id is not None and not i.standard
+    ]
+    seats_by_committee: dict[int, list[Membership]] = {}
+    for committee in meeting.committees.all():
+        seats_by_committee[committee.pk] = seats_on(committee, on)
+    attendance = {a.person_id: a.status for a in Attendance.objects.filter(meeting=meeting)}
+    people = {m.person_id for seats in seats_by_committee.values() for m in seats} | {
+        pid for pid, status in attendance.items() if status == AttendanceStatus.IN_ATTENDANCE
+    }
+    interests = [_fact(d) for d in current_interests(sorted(people), on)]
+    facts = [
+        rules.ItemFact(
+            item_id=i.pk,
+            title=i.title,
+            ccg_id=i.ccg_id,
+            function_number=i.function.number if i.function is not None else None,
+            practice_ids=frozenset(p.pk for p in i.practices.all()),
+            organisation_ids=frozenset(o.pk for o in i.organisations.all()),
+        )
+        for i in items
+    ]
+    flags = rules.detect(facts, interests)
+    names = {p.pk: str(p) for p in Person.objects.filter(pk__in=people)}
+    checks = []
+    for item in items:
+        check = ItemCheck(item=item, flags=[f for f in flags if f.item_id == item.pk], names=names)
+        if item.purpose == Purpose.DECISION and item.committee is not None:
+            committee = item.committee
+            check.quorate_now = item_quorum(item, committee=committee).quorate
+            terms = approved_terms(committee)
+            if terms is not None:
+                flagged = {f.person_id for f in check.flags}
+                expected = [
+                    as_seat(m)
+                    for m in seats_by_committee.get(committee.pk, [])
+                    if attendance.get(m.person_id)
+                    not in (AttendanceStatus.APOLOGIES, AttendanceStatus.ABSENT)
+                    and m.person_id not in flagged
+                ]
+                rule = quorum_rule(terms)
+                result = committee_rules.quorum(rule, expected)
+                check.quorate_if_flagged_leave = result.quorate
+                check.explanation_if_flagged_leave = result.explain(rule)
+        checks.append(check)
+    return checks
+
+
+# Who is overdue ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonStatus:
+    person: Person
+    last_declared_on: dt.date | None
+    appointed_on: dt.date | None
+    overdue: list[rules.Overdue]
+    answered_campaign: bool = False
+    nil_return: bool = False
+
+    @property
+    def reasons(self) -> list[str]:
+        return [rules.OVERDUE_LABELS[r] for r in self.overdue]
+
+
+def people_in_scope(ccg: CCG, on: dt.date) -> list[Membership]:
+    """Current seats on the committees that serve the CCG (the people who must declare)."""
+    return list(
+        Membership.objects.filter(committee__ccgs=ccg, starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+        .exclude(status=MembershipStatus.ENDED)
+        .select_related("person", "committee")
+        .order_by("person__full_name")
+    )
+
+
+def declaration_status(
+    ccg: CCG, today: dt.date | None = None, campaign: Campaign | None = None
+) -> list[PersonStatus]:
+    """Everyone who must declare to the CCG, with their last declaration and whether they are overdue."""
+    today = today or timezone.localdate()
+    seats = people_in_scope(ccg, today)
+    appointed: dict[int, dt.date] = {}
+    persons: dict[int, Person] = {}
+    for seat in seats:
+        persons[seat.person_id] = seat.person
+        appointed[seat.person_id] = max(appointed.get(seat.person_id, seat.starts_on), seat.starts_on)
+    last = dict(
+        Declaration.objects.filter(ccg=ccg, person_id__in=persons)
+        .values("person_id")
+        .annotate(latest=Max("declared_on"))
+        .values_list("person_id", "latest")
+    )
+    answered: set[int] = set()
+    nil: set[int] = set()
+    if campaign is not None:
+        for person_id, is_nil in Declaration.objects.filter(campaign=campaign).values_list(
+            "person_id", "nil_return"
+        ):
+            answered.add(person_id)
+            if is_nil:
+                nil.add(person_id)
+    statuses = []
+    for person_id, person in persons.items():
+        overdue = rules.overdue_reasons(
+            today=today,
+            appointed_on=appointed.get(person_id),
+            last_declared_on=last.get(person_id),
+            campaign_deadline=campaign.deadline if campaign is not None and not campaign.closed else None,
+            answered_campaign=person_id in answered,
+        )
+        statuses.append(
+            PersonStatus(
+                person=person,
+                last_declared_on=last.get(person_id),
+                appointed_on=appointed.get(person_id),
+                overdue=overdue,
+                answered_campaign=person_id in answered,
+                nil_return=person_id in nil,
+            )
+        )
+    return statuses
+
+
+def open_campaign(ccg: CCG) -> Campaign | None:
+    return Campaign.objects.filter(ccg=ccg, closed=False).order_by("-opened_on").first()
+
+
+# Public registers --------------------------------------------------------------------------------------
+
+
+def decision_makers(ccg: CCG, on: dt.date) -> set[int]:
+    """People with a voting seat, now or within the last 6 months, on a body that decides for the CCG."""
+    since = rules.add_months(on, -rules.PUBLISH_AFTER_END_MONTHS)
+    return set(
+        Membership.objects.filter(committee__ccgs=ccg, committee__kind__in=DECIDING_KINDS, voting=True)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=since))
+        .values_list("person_id", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class PublicRegister:
+    entries: list[Declaration]
+    withheld: int
+
+
+def public_register_of_interests(ccg: CCG, today: dt.date | None = None) -> PublicRegister:
+    """The published register: decision-makers' interests, with consent, current or ended within 6 months."""
+    today = today or timezone.localdate()
+    makers = decision_makers(ccg, today)
+    entries, withheld = [], 0
+    for declaration in (
+        Declaration.objects.filter(ccg=ccg, nil_return=False)
+        .select_related("person", "practice", "organisation")
+        .order_by("person__full_name", "-declared_on")
+    ):
+        verdict = rules.publication(
+            decision_maker=declaration.person_id in makers,
+            consent=declaration.consent_to_publish,
+            ended_on=declaration.interest_to,
+            today=today,
+        )
+        if verdict == rules.Publication.PUBLISHED:
+            entries.append(declaration)
+        elif verdict == rules.Publication.WITHHELD:
+            withheld += 1
+    return PublicRegister(entries, withheld)
+
+
+def public_gifts(ccg: CCG) -> QuerySet[GiftOrHospitality]:
+    return (
+        GiftOrHospitality.objects.filter(ccg=ccg)
+        .select_related("person", "senior_approver")
+        .order_by("-offered_on")
+    )
+
+
+def public_procurement(ccg: CCG) -> QuerySet[ProcurementRecord]:
+    return ProcurementRecord.objects.filter(decision__ccg=ccg).select_related(
+        "decision__committee", "decision__function"
+    )
+
+
+def committees_of(ccg: CCG) -> QuerySet[Committee]:
+    return Committee.objects.filter(ccgs=ccg)

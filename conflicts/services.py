@@ -1,0 +1,454 @@
+"""Every change to the registers and to conflicts at meetings: atomic, permission-checked, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from cocomm.audit import save_audited, system_user
+from cocomm.models import CCG, Organisation, Person, Practice, User
+from committees import services as committee_services
+from committees.choices import DecisionStatus, ExclusionScope, MatterKind
+from committees.models import AgendaItem, Committee, Decision
+from committees.selectors import item_quorum, next_meeting_of
+from conflicts import permissions, rules, selectors
+from conflicts.models import (
+    Breach,
+    Campaign,
+    CampaignRecipient,
+    ConflictSettings,
+    Declaration,
+    GiftOrHospitality,
+    InterestType,
+    ItemDeclaration,
+    ProcurementRecord,
+    Referral,
+    ReferralRoute,
+    Ruling,
+)
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+# Declarations ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def declaration_make(
+    *,
+    ccg: CCG,
+    person: Person,
+    position: str,
+    by: User,
+    nil_return: bool = False,
+    interest_type: str = "",
+    description: str = "",
+    relationship: str = "",
+    practice: Practice | None = None,
+    organisation: Organisation | None = None,
+    organisation_name: str = "",
+    interest_from: dt.date | None = None,
+    interest_to: dt.date | None = None,
+    mitigation: str = "",
+    consent_to_publish: bool = True,
+    withheld_reason: str = "",
+    for_nhs_england: bool = False,
+    declared_on: dt.date | None = None,
+) -> Declaration:
+    """Declare an interest (or a nil return) to a CCG's register: by the declarant, or for them."""
+    _require(
+        permissions.can_declare_for(by, person, ccg),
+        "Only the declarant, or a governance officer of the CCG for them, may declare.",
+    )
+    on_behalf = not permissions.is_declarant(by, person)
+    if nil_return and (interest_type or description):
+        raise ValidationError("A nil return declares no interest; leave the interest fields empty.")
+    if not nil_return:
+        if interest_type not in InterestType.values:
+            raise ValidationError({"interest_type": "Choose the type of interest."})
+        if not description.strip():
+            raise ValidationError({"description": "Describe the interest."})
+        if interest_type == InterestType.INDIRECT and not relationship.strip():
+            raise ValidationError(
+                {"relationship": "Say who holds the interest and how they are related to you."}
+            )
+    if not consent_to_publish and not withheld_reason.strip():
+        raise ValidationError({"withheld_reason": "Give the reason for not consenting to publication."})
+    campaign = selectors.open_campaign(ccg)
+    in_campaign = campaign is not None and campaign.recipients.filter(person=person).exists()
+    declaration = Declaration(
+        ccg=ccg,
+        person=person,
+        position=position,
+        for_nhs_england=for_nhs_england,
+        nil_return=nil_return,
+        interest_type=interest_type,
+        description=description,
+        relationship=relationship,
+        practice=practice,
+        organisation=organisation,
+        organisation_name=organisation_name,
+        interest_from=interest_from,
+        interest_to=interest_to,
+        declared_on=declared_on or timezone.localdate(),
+        mitigation=mitigation,
+        consent_to_publish=consent_to_publish,
+        withheld_reason=withheld_reason,
+        declared_by=by,
+        on_behalf=on_behalf,
+        campaign=campaign if in_campaign else None,
+    )
+    reason = "Declared on the declarant's behalf" if on_behalf else "Declared by the declarant"
+    save_audited(declaration, by=by, reason=("Nil return: " if nil_return else "") + reason)
+    return declaration
+
+
+@transaction.atomic
+def declaration_end(*, declaration: Declaration, interest_to: dt.date, by: User, reason: str) -> Declaration:
+    """Record that an interest has ended; it stays on the published register for 6 months more."""
+    _require(
+        permissions.can_declare_for(by, declaration.person, declaration.ccg), "You may not change this entry."
+    )
+    if declaration.interest_from and interest_to < declaration.interest_from:
+        raise ValidationError({"interest_to": "An interest cannot end before it began."})
+    declaration.interest_to = interest_to
+    save_audited(declaration, by=by, reason=reason)
+    return declaration
+
+
+@transaction.atomic
+def mitigation_approve(*, declaration: Declaration, approver: Person, by: User) -> Declaration:
+    """A named manager agrees the actions that mitigate the risk of an interest."""
+    _require(permissions.can_keep_registers(by, declaration.ccg), "You may not approve mitigations here.")
+    if not declaration.mitigation.strip():
+        raise ValidationError("There are no mitigating actions to approve.")
+    declaration.mitigation_approved_by, declaration.mitigation_approved_on = approver, timezone.localdate()
+    save_audited(declaration, by=by, reason=f"Mitigation agreed with {approver}")
+    return declaration
+
+
+# Gifts, hospitality and breaches ---------------------------------------------------------------------------
+
+
+def thresholds_of(ccg: CCG) -> rules.Thresholds:
+    own = ConflictSettings.objects.filter(ccg=ccg).first()
+    if own is None:
+        return rules.Thresholds()
+    return rules.Thresholds(
+        supplier_gift_limit=own.supplier_gift_limit,
+        other_gift_limit=own.other_gift_limit,
+        hospitality_declare_from=own.hospitality_declare_from,
+        hospitality_approval_over=own.hospitality_approval_over,
+    )
+
+
+@transaction.atomic
+def offer_record(
+    *,
+    ccg: CCG,
+    person: Person,
+    kind: str,
+    description: str,
+    value: Decimal,
+    offeror: str,
+    from_supplier: bool,
+    offered_on: dt.date,
+    accepted: bool,
+    reason: str = "",
+    position: str = "",
+    senior_approver: Person | None = None,
+    by: User,
+) -> GiftOrHospitality:
+    """Record an offer of a gift or hospitality, declined or accepted, within the CCG's limits."""
+    _require(permissions.can_declare_for(by, person, ccg), "You may not record offers for this person.")
+    verdict = rules.offer_verdict(
+        rules.OfferKind(kind), value, from_supplier=from_supplier, limits=thresholds_of(ccg)
+    )
+    if accepted and verdict.must_decline:
+        raise ValidationError({"accepted": f"This offer must be declined: {verdict.reason}"})
+    if accepted and verdict.needs_senior_approval and senior_approver is None:
+        raise ValidationError(
+            {"senior_approver": f"Name the senior manager who approved it: {verdict.reason}"}
+        )
+    offer = GiftOrHospitality(
+        ccg=ccg,
+        person=person,
+        position=position,
+        kind=kind,
+        description=description,
+        value=value,
+        offeror=offeror,
+        from_supplier=from_supplier,
+        offered_on=offered_on,
+        accepted=accepted,
+        reason=reason or verdict.reason,
+        senior_approver=senior_approver if accepted else None,
+        approved_on=timezone.localdate() if accepted and senior_approver else None,
+        declared_by=by,
+    )
+    save_audited(offer, by=by, reason="Offer declared" if accepted else "Declined offer recorded")
+    return offer
+
+
+@transaction.atomic
+def thresholds_set(*, ccg: CCG, limits: rules.Thresholds, by: User, reason: str) -> ConflictSettings:
+    """Change a CCG's gifts and hospitality limits."""
+    _require(permissions.can_keep_registers(by, ccg), "You may not change this CCG's limits.")
+    own = ConflictSettings.objects.filter(ccg=ccg).first() or ConflictSettings(ccg=ccg)
+    own.supplier_gift_limit = limits.supplier_gift_limit
+    own.other_gift_limit = limits.other_gift_limit
+    own.hospitality_declare_from = limits.hospitality_declare_from
+    own.hospitality_approval_over = limits.hospitality_approval_over
+    save_audited(own, by=by, reason=reason)
+    return own
+
+
+@transaction.atomic
+def breach_record(
+    *,
+    ccg: CCG,
+    occurred_on: dt.date,
+    what_happened: str,
+    reported_by: str,
+    guardian_view: str = "",
+    actions: str = "",
+    by: User,
+) -> Breach:
+    """Record a breach of the conflicts policy for the breaches register."""
+    _require(permissions.can_keep_registers(by, ccg), "You may not record breaches for this CCG.")
+    breach = Breach(
+        ccg=ccg,
+        occurred_on=occurred_on,
+        what_happened=what_happened,
+        reported_by=reported_by,
+        guardian_view=guardian_view,
+        actions=actions,
+    )
+    save_audited(breach, by=by, reason="Breach reported")
+    return breach
+
+
+# Campaigns ------------------------------------------------------------------------------------------------
+
+
+def _mail(person: Person, subject: str, body: str) -> None:
+    if person.email:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+
+
+@transaction.atomic
+def campaign_open(*, ccg: CCG, title: str, deadline: dt.date, by: User) -> Campaign:
+    """Open a declaration campaign for everyone who sits on the CCG's committees; invitations follow."""
+    _require(permissions.can_keep_registers(by, ccg), "Only the CCG's governance officers open campaigns.")
+    today = timezone.localdate()
+    if deadline < today:
+        raise ValidationError({"deadline": "The deadline cannot be in the past."})
+    if selectors.open_campaign(ccg) is not None:
+        raise ValidationError("The CCG already has an open campaign; close it first.")
+    campaign = Campaign(ccg=ccg, title=title, opened_on=today, deadline=deadline)
+    save_audited(campaign, by=by, reason="Campaign opened")
+    for person_id in sorted({seat.person_id for seat in selectors.people_in_scope(ccg, today)}):
+        recipient = CampaignRecipient(campaign=campaign, person_id=person_id)
+        save_audited(recipient, by=by, reason="In scope of the campaign")
+    from conflicts.tasks import campaign_invite_task
+
+    transaction.on_commit(lambda: campaign_invite_task.delay(campaign.pk))
+    return campaign
+
+
+def campaign_invite(*, campaign: Campaign) -> int:
+    """E-mail every recipient not yet invited. Safe to run twice: each is invited once."""
+    sent = 0
+    actor = system_user()
+    for recipient in campaign.recipients.select_related("person").filter(invited_at__isnull=True):
+        with transaction.atomic():
+            locked = CampaignRecipient.objects.select_for_update().get(pk=recipient.pk)
+            if locked.invited_at is not None:
+                continue
+            _mail(
+                recipient.person,
+                f"{campaign.title}: please declare your interests by {campaign.deadline:%-d %B %Y}",
+                f"Dear {recipient.person},\n\n{campaign.ccg} asks everyone who sits on its committees to "
+                f"declare their interests, or confirm they have none, by {campaign.deadline:%-d %B %Y}.\n",
+            )
+            locked.invited_at = timezone.now()
+            save_audited(locked, by=actor, reason="Invitation e-mailed")
+            sent += 1
+    return sent
+
+
+def campaign_reminders(*, today: dt.date | None = None) -> int:
+    """Remind those who have not answered, a week before the deadline and on it. Safe to run twice."""
+    today = today or timezone.localdate()
+    actor = system_user()
+    sent = 0
+    for campaign in Campaign.objects.filter(closed=False).select_related("ccg"):
+        days = rules.reminder_due(today=today, deadline=campaign.deadline)
+        if days is None:
+            continue
+        answered = set(campaign.declarations.values_list("person_id", flat=True))
+        for recipient in campaign.recipients.select_related("person").exclude(person_id__in=answered):
+            with transaction.atomic():
+                locked = CampaignRecipient.objects.select_for_update().get(pk=recipient.pk)
+                if days in locked.reminded_days_before:
+                    continue
+                when = "today" if days == 0 else f"in {days} days, on {campaign.deadline:%-d %B %Y}"
+                _mail(
+                    recipient.person,
+                    f"Reminder: {campaign.title} closes {when}",
+                    f"Dear {recipient.person},\n\nYour declaration of interests for {campaign.ccg} is due "
+                    f"{when}. If you have no interests, confirm a nil return.\n",
+                )
+                locked.reminded_days_before = [*locked.reminded_days_before, days]
+                save_audited(locked, by=actor, reason=f"Reminder e-mailed, {days} days before the deadline")
+                sent += 1
+    return sent
+
+
+@transaction.atomic
+def campaign_close(*, campaign: Campaign, by: User) -> Campaign:
+    _require(permissions.can_keep_registers(by, campaign.ccg), "You may not close this campaign.")
+    campaign.closed = True
+    save_audited(campaign, by=by, reason="Campaign closed")
+    return campaign
+
+
+# At the meeting ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_declaration_rule(
+    *,
+    item: AgendaItem,
+    person: Person,
+    statement: str,
+    ruling: str,
+    by: User,
+    interest: Declaration | None = None,
+    papers_withheld: bool = False,
+) -> ItemDeclaration:
+    """Record a declaration on an item and the chair's ruling; a ruling out removes them from the
+    item's vote and quorum (through the committee's exclusions)."""
+    committee = item.committee
+    _require(
+        committee is not None and permissions.can_rule(by, committee), "Only the chair rules on declarations."
+    )
+    assert committee is not None
+    if ruling not in Ruling.values:
+        raise ValidationError({"ruling": "Choose the chair's ruling."})
+    if not statement.strip():
+        raise ValidationError({"statement": "Record what was declared."})
+    declaration = ItemDeclaration.objects.filter(item=item, person=person).first() or ItemDeclaration(
+        item=item, person=person
+    )
+    declaration.interest, declaration.statement, declaration.ruling = interest, statement, ruling
+    declaration.papers_withheld, declaration.ruled_by = papers_withheld, by
+    save_audited(declaration, by=by, reason=f"Chair's ruling: {Ruling(ruling).label}")
+    if ruling in (Ruling.NO_VOTE, Ruling.LEAVES):
+        scope = ExclusionScope.NO_VOTE if ruling == Ruling.NO_VOTE else ExclusionScope.LEAVES
+        committee_services.exclusion_record(item=item, person=person, scope=scope, reason=statement, by=by)
+    else:
+        committee_services.exclusion_lift(
+            item=item, person=person, by=by, reason="Ruled that they may take part"
+        )
+    return declaration
+
+
+@transaction.atomic
+def referral_record(
+    *,
+    item: AgendaItem,
+    route: str,
+    guardian_consulted: bool,
+    by: User,
+    to_committee: Committee | None = None,
+    note: str = "",
+) -> Referral:
+    """Refer an item that conflicts left inquorate; it moves to the next meeting of the body named."""
+    committee = item.committee
+    _require(committee is not None and permissions.can_rule(by, committee), "Only the chair refers items.")
+    if item_quorum(item).quorate:
+        raise ValidationError("The item is quorate: it is decided here, not referred.")
+    if not guardian_consulted:
+        raise ValidationError(
+            {"guardian_consulted": "Consult the Conflicts of Interest Guardian before referring the item."}
+        )
+    if route not in ReferralRoute.values:
+        raise ValidationError({"route": "Choose where the item goes."})
+    if route != ReferralRoute.CO_OPTION and to_committee is None:
+        raise ValidationError({"to_committee": "Name the committee the item goes to."})
+    if hasattr(item, "referral"):
+        raise ValidationError("This item has been referred already.")
+    new_item = None
+    if to_committee is not None:
+        upcoming = next_meeting_of(to_committee, item.meeting.starts_at)
+        if upcoming is None:
+            raise ValidationError(
+                {"to_committee": f"{to_committee} has no meeting scheduled after this one."}
+            )
+        new_item = committee_services.agenda_item_add(
+            meeting=upcoming,
+            committee=to_committee,
+            title=f"Referred from {committee}: {item.title}",
+            purpose=item.purpose,
+            session=item.session,
+            ccg=item.ccg,
+            function=item.function,
+            practices=item.practices.all(),
+            organisations=item.organisations.all(),
+            matter=item.matter,
+            summary=item.summary,
+            # The chair's referral is the authority for the move, which the CCG's office carries out.
+            by=system_user(),
+            reason=f"Referred by {by}: the item was inquorate because of conflicts of interest",
+        )
+    referral = Referral(
+        item=item,
+        route=route,
+        guardian_consulted=guardian_consulted,
+        to_committee=to_committee,
+        note=note,
+        new_item=new_item,
+    )
+    save_audited(referral, by=by, reason="Item referred")
+    return referral
+
+
+# Procurement register ----------------------------------------------------------------------------------
+
+
+def procurement_record_for(decision: Decision) -> ProcurementRecord | None:
+    """Add an approved procurement decision to the register (called when a decision is approved)."""
+    if decision.status != DecisionStatus.APPROVED or decision.matter is None:
+        return None
+    if (
+        decision.matter.kind != MatterKind.PROCUREMENT
+        or ProcurementRecord.objects.filter(decision=decision).exists()
+    ):
+        return None
+    declared = (
+        ItemDeclaration.objects.filter(item=decision.item).select_related("person")
+        if decision.item_id
+        else []
+    )
+    summary = "; ".join(f"{d.person}: {d.statement} ({d.get_ruling_display()})" for d in declared)
+    record = ProcurementRecord(
+        decision=decision,
+        service=decision.matter.title,
+        conflicts_summary=summary or "No conflicts declared.",
+    )
+    save_audited(
+        record,
+        by=decision.approved_by or system_user(),
+        reason="Added to the register of procurement decisions",
+    )
+    return record
