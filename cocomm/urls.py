@@ -8,5 +8,9 @@ urlpatterns = [
     path("api/", include("cocomm.api_urls")),
     path("ccgs/", include("delegation.urls")),
     path("functions/", include("functions.urls")),
+    path("committees/", include("committees.urls")),
+    path("conflicts/", include("conflicts.urls")),
+    # Published registers: open to the public, no login.
+    path("public/", include("conflicts.public_urls")),
     path("", include("cocomm.web_urls")),
 ]
