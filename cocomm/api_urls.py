@@ -12,6 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/", include("functions.api")),
     path("v1/", include("delegation.api")),
+    path("v1/", include("committees.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
