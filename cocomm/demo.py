@@ -249,3 +249,7 @@ def _load_logins(*, by: User, ccgs: dict[str, CCG], area_teams: dict[str, AreaTe
             services.role_grant(
                 user=user, kind=login.kind, ccg=ccg, area_team=area_team, by=by, reason=reason
             )
+
+
+# What `load_demo` prints: username and what the login is for.
+LOGINS = [(login.username, login.job_title) for login in DEMO_LOGINS]

@@ -87,6 +87,16 @@ CHAIR_LOGINS = {
     "Derek Ashcroft": "westlancs.chair",
 }
 
+# The chair logins worth trying first, printed by `load_demo` beside the core's.
+LOGINS = [
+    ("blackpool.chair", "Chair, Blackpool primary care commissioning committee (upcoming list closure)"),
+    (
+        "lancashire.jc.chair",
+        "Chair, Lancashire North joint committee (tied vote, NHS England's casting vote)",
+    ),
+    ("trafford.chair", "Chair, Trafford primary care commissioning committee"),
+]
+
 
 class Seat(NamedTuple):
     person: str

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cocomm.audit import system_user
-from cocomm.demo import DEMO_LOGINS, DEMO_PASSWORD
+from cocomm.demo import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -19,13 +19,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         by = system_user()
+        logins: list[tuple[str, str]] = []
         with transaction.atomic():
             # Each app may ship a `demo` module; load them lowest layer first, as installed.
             for app_config in apps.get_app_configs():
                 module_name = f"{app_config.name}.demo"
                 if find_spec(module_name) is not None:
-                    import_module(module_name).load(by=by)
+                    module = import_module(module_name)
+                    module.load(by=by)
+                    logins.extend(getattr(module, "LOGINS", []))
                     self.stdout.write(f"Loaded demo data: {app_config.verbose_name}")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
-        for login in DEMO_LOGINS:
-            self.stdout.write(f"  {login.username:<22} {login.job_title}")
+        for username, description in logins:
+            self.stdout.write(f"  {username:<22} {description}")
