@@ -11,20 +11,29 @@ from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from cocomm import permissions as core
+from cocomm.models import CCG
 from cocomm.permissions import AnyUser
 from cocomm.selectors import ccgs_visible_to
-from committees import rules
-from committees.choices import AttendanceStatus, DecisionStatus, ToRStatus
+from committees import permissions, rules
+from committees.choices import AttendanceStatus, DecisionStatus, Purpose, Session, ToRStatus
 from committees.models import (
+    Action,
     AgendaItem,
     Attendance,
     Committee,
     Decision,
+    DecisionVoter,
     Exclusion,
+    Matter,
     Meeting,
     Membership,
+    MembershipStatus,
+    Minutes,
+    Paper,
     TermsOfReference,
+    Vote,
 )
+from functions.models import Function
 
 
 def committees_visible_to(user: AnyUser) -> QuerySet[Committee]:
@@ -204,3 +213,307 @@ def decisions_awaiting_approval(user: AnyUser) -> QuerySet[Decision]:
 
 def next_meeting_of(committee: Committee, after: dt.datetime) -> Meeting | None:
     return committee.meetings.filter(starts_at__gt=after).order_by("starts_at").first()
+
+
+# Reads for the committee pages (appended with the pages) ---------------------------------------------
+
+
+def committees_for_list(user: AnyUser) -> QuerySet[Committee]:
+    """The committees a user may see, with what their list shows, in a fixed number of queries."""
+    return (
+        committees_visible_to(user)
+        .select_related("reports_to", "area_team")
+        .prefetch_related("ccgs")
+        .order_by("kind", "name")
+    )
+
+
+def compositions_of(committees: list[Committee], on: dt.date | None = None) -> dict[int, Composition]:
+    """`composition_of` for many committees at once (two queries, however many there are)."""
+    on = on or timezone.localdate()
+    ids = [c.pk for c in committees]
+    terms = {
+        t.committee_id: t
+        for t in TermsOfReference.objects.filter(committee_id__in=ids, status=ToRStatus.APPROVED)
+    }
+    seats: dict[int, list[Membership]] = {pk: [] for pk in ids}
+    for membership in _sitting(Membership.objects.filter(committee_id__in=ids), on):
+        seats[membership.committee_id].append(membership)
+    result = {}
+    for committee in committees:
+        approved = terms.get(committee.pk)
+        if approved is None:
+            result[committee.pk] = Composition(None, ["The committee has no approved terms of reference."])
+            continue
+        problems = rules.composition_problems(
+            rules.CompositionRule(approved.composition_rule),
+            [as_seat(m) for m in seats[committee.pk]],
+            rules.CastingVote(approved.casting_vote),
+        )
+        result[committee.pk] = Composition(approved, problems)
+    return result
+
+
+def _sitting(memberships: QuerySet[Membership], on: dt.date) -> QuerySet[Membership]:
+    return (
+        memberships.filter(starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+        .select_related("person")
+        .order_by("office", "person__full_name")
+    )
+
+
+@dataclass(frozen=True)
+class CommitteeOverview:
+    """What a committee's page shows besides the committee itself, in a fixed number of queries."""
+
+    ccgs: list[CCG]
+    functions: list[Function]
+    reporting: list[Committee]
+    terms_versions: list[TermsOfReference]
+    members: list[Membership]
+    upcoming: list[Meeting]
+    past: list[Meeting]
+    decisions: list[Decision]
+
+    @property
+    def approved(self) -> TermsOfReference | None:
+        return next((t for t in self.terms_versions if t.status == ToRStatus.APPROVED), None)
+
+
+def committee_overview(
+    committee: Committee, *, now: dt.datetime | None = None, limit: int = 10
+) -> CommitteeOverview:
+    """A committee's CCGs, functions, reporting groups, terms, current members, meetings, decisions."""
+    now = now or timezone.now()
+    meetings = committee.meetings.prefetch_related("committees")
+    return CommitteeOverview(
+        ccgs=list(committee.ccgs.order_by("name")),
+        functions=list(committee.functions.order_by("number")),
+        reporting=list(committee.reporting_committees.order_by("name")),
+        terms_versions=list(committee.terms_of_reference.order_by("-id")),
+        members=list(
+            committee.memberships.exclude(status=MembershipStatus.ENDED)
+            .select_related("person")
+            .order_by("office", "person__full_name")
+        ),
+        upcoming=list(meetings.filter(starts_at__gte=now).order_by("starts_at")[:limit]),
+        past=list(meetings.filter(starts_at__lt=now).order_by("-starts_at")[:limit]),
+        decisions=list(
+            committee.decisions.select_related("ccg", "function", "item__meeting").order_by(
+                "-decided_on", "-id"
+            )[:limit]
+        ),
+    )
+
+
+def terms_get(user: AnyUser, pk: int) -> TermsOfReference:
+    terms = (
+        TermsOfReference.objects.filter(committee__in=committees_visible_to(user), pk=pk)
+        .select_related("committee")
+        .first()
+    )
+    if terms is None:
+        raise Http404("No such terms of reference.")
+    return terms
+
+
+def membership_get(user: AnyUser, pk: int) -> Membership:
+    membership = (
+        Membership.objects.filter(committee__in=committees_visible_to(user), pk=pk)
+        .select_related("committee", "person")
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such seat.")
+    return membership
+
+
+def agenda_item_get(user: AnyUser, pk: int) -> AgendaItem:
+    item = (
+        AgendaItem.objects.filter(meeting__in=meetings_visible_to(user), pk=pk)
+        .select_related("meeting", "committee", "ccg", "function", "matter", "ratifies__committee")
+        .prefetch_related("practices")
+        .first()
+    )
+    if item is None:
+        raise Http404("No such agenda item.")
+    return item
+
+
+def later_meetings_of(meeting: Meeting) -> QuerySet[Meeting]:
+    """Later meetings of any of the meeting's committees: where its minutes may be approved."""
+    return (
+        Meeting.objects.filter(committees__in=meeting.committees.all(), starts_at__gt=meeting.starts_at)
+        .distinct()
+        .order_by("starts_at")
+    )
+
+
+def may_read_private_papers(user: AnyUser, item: AgendaItem) -> bool:
+    """Whether the user may read the papers of an item in a private session."""
+    # Private-session papers go to the members of the committee taking the item and to those who
+    # manage it (DOMAIN.md: papers may be withheld); everyone else is told nothing about them.
+    committees = [item.committee] if item.committee is not None else list(item.meeting.committees.all())
+    return any(
+        permissions.is_member(user, c) or permissions.can_manage_committee(user, c) for c in committees
+    )
+
+
+def papers_visible_to(user: AnyUser, item: AgendaItem) -> list[Paper]:
+    """An item's papers; a private-session item's papers only for its committee's members and managers."""
+    if item.session == Session.PRIVATE and not may_read_private_papers(user, item):
+        return []
+    return list(item.papers.order_by("id"))
+
+
+def paper_get(user: AnyUser, pk: int) -> Paper:
+    paper = Paper.objects.filter(pk=pk).select_related("item__meeting", "item__committee").first()
+    if paper is None or not meetings_visible_to(user).filter(pk=paper.item.meeting_id).exists():
+        raise Http404("No such paper.")
+    if paper.item.session == Session.PRIVATE and not may_read_private_papers(user, paper.item):
+        raise Http404("No such paper.")
+    return paper
+
+
+def matters_visible_to(user: AnyUser) -> QuerySet[Matter]:
+    return Matter.objects.filter(ccg__in=ccgs_visible_to(user)).select_related("ccg", "function")
+
+
+def matter_get(user: AnyUser, pk: int) -> Matter:
+    matter = matters_visible_to(user).filter(pk=pk).prefetch_related("practices").first()
+    if matter is None:
+        raise Http404("No such matter.")
+    return matter
+
+
+def matters_waiting_for(user: AnyUser) -> QuerySet[Matter]:
+    """Matters the user may see that are on no agenda yet."""
+    return matters_visible_to(user).filter(agenda_items__isnull=True).order_by("raised_on", "title")
+
+
+# The meeting page: everything it shows, in a fixed number of queries -------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    meeting: Meeting
+    committees: list[Committee]
+    items: list[AgendaItem]
+    decisions: dict[int, Decision]
+    members: dict[int, list[Membership]]
+    attendance: dict[int, Attendance]
+    guests: list[Attendance]
+    quorums: dict[int, ItemQuorum]
+    actions: list[Action]
+    minutes: Minutes | None
+
+    def members_of(self, committee: Committee) -> list[Membership]:
+        return self.members.get(committee.pk, [])
+
+
+def _count_quorum(
+    item: AgendaItem,
+    seats: list[Membership],
+    present: set[int],
+    exclusions: dict[int, Exclusion],
+    terms: TermsOfReference | None,
+) -> ItemQuorum:
+    # The same count as `item_quorum`, from rows already loaded.
+    counted, excluded, absent = [], [], []
+    for seat in seats:
+        if seat.person_id not in present:
+            absent.append(seat)
+        elif seat.person_id in exclusions:
+            excluded.append((seat, exclusions[seat.person_id]))
+        else:
+            counted.append(seat)
+    if terms is None:
+        return ItemQuorum(item, None, counted, excluded, absent, None)
+    rule = quorum_rule(terms)
+    return ItemQuorum(
+        item, rule, counted, excluded, absent, rules.quorum(rule, [as_seat(m) for m in counted])
+    )
+
+
+def meeting_record(meeting: Meeting) -> MeetingRecord:
+    """A meeting's agenda, attendance, live quorum of each item for decision, actions and minutes."""
+    on = timezone.localtime(meeting.starts_at).date()
+    committees = list(meeting.committees.order_by("name"))
+    ids = [c.pk for c in committees]
+    items = list(
+        meeting.items.select_related("committee", "ccg", "function", "matter", "ratifies").order_by("number")
+    )
+    decisions = {d.item_id: d for d in Decision.objects.filter(item__meeting=meeting) if d.item_id}
+    members: dict[int, list[Membership]] = {pk: [] for pk in ids}
+    for membership in _sitting(Membership.objects.filter(committee_id__in=ids), on):
+        members[membership.committee_id].append(membership)
+    attendance = {a.person_id: a for a in meeting.attendances.select_related("person")}
+    member_ids = {m.person_id for seats in members.values() for m in seats}
+    guests = sorted(
+        (a for a in attendance.values() if a.person_id not in member_ids), key=lambda a: a.person.full_name
+    )
+    present = {pid for pid, a in attendance.items() if a.status == AttendanceStatus.PRESENT}
+    terms = {
+        t.committee_id: t
+        for t in TermsOfReference.objects.filter(committee_id__in=ids, status=ToRStatus.APPROVED)
+    }
+    exclusions: dict[int, dict[int, Exclusion]] = {}
+    for exclusion in Exclusion.objects.filter(item__meeting=meeting).select_related("person"):
+        exclusions.setdefault(exclusion.item_id, {})[exclusion.person_id] = exclusion
+    quorums = {
+        item.pk: _count_quorum(
+            item,
+            members.get(item.committee_id, []),
+            present,
+            exclusions.get(item.pk, {}),
+            terms.get(item.committee_id),
+        )
+        for item in items
+        if item.purpose == Purpose.DECISION and item.committee_id is not None
+    }
+    return MeetingRecord(
+        meeting=meeting,
+        committees=committees,
+        items=items,
+        decisions=decisions,
+        members=members,
+        attendance=attendance,
+        guests=guests,
+        quorums=quorums,
+        actions=list(meeting.actions.select_related("owner", "item").order_by("due_on", "id")),
+        minutes=Minutes.objects.filter(meeting=meeting)
+        .select_related("approved_at_meeting", "approved_by")
+        .first(),
+    )
+
+
+def decision_detail_of(decision: Decision) -> tuple[list[DecisionVoter], list[Vote]]:
+    """Who could vote (frozen at the close) and the votes cast, each with their person."""
+    voters = list(decision.voters.select_related("person").order_by("-eligible", "person__full_name"))
+    votes = list(decision.votes.select_related("person", "recorded_by").order_by("person__full_name"))
+    return voters, votes
+
+
+def ccgs_governed_by(user: AnyUser) -> QuerySet[CCG]:
+    """The CCGs a user may change (governance officers' own; all for administrators)."""
+    if not user.is_authenticated:
+        return CCG.objects.none()
+    if core.is_administrator(user):
+        return CCG.objects.all()
+    return get_objects_for_user(user, "cocomm.change_ccg", klass=CCG.objects.all(), accept_global_perms=True)
+
+
+def upcoming_meetings_of(committee_ids: list[int], *, now: dt.datetime | None = None) -> QuerySet[Meeting]:
+    """Meetings from now on of any of the committees, soonest first."""
+    return (
+        Meeting.objects.filter(committees__in=committee_ids, starts_at__gte=now or timezone.now())
+        .distinct()
+        .order_by("starts_at")
+    )
+
+
+def minutes_of(meeting: Meeting) -> Minutes | None:
+    return (
+        Minutes.objects.filter(meeting=meeting).select_related("approved_at_meeting", "approved_by").first()
+    )
