@@ -312,6 +312,9 @@ class Exclusion(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="exclusions")
     scope = models.CharField(max_length=10, choices=ExclusionScope.choices)
     reason = models.TextField()
+    papers_withheld = models.BooleanField(
+        default=False, help_text="The item's papers are withheld from them."
+    )
     history = HistoricalRecords()
 
     class Meta:

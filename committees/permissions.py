@@ -11,7 +11,8 @@ from __future__ import annotations
 from cocomm import permissions as core
 from cocomm.models import CCG
 from cocomm.permissions import AnyUser
-from committees.models import Committee
+from committees.choices import Session
+from committees.models import AgendaItem, Committee
 
 
 def _ccgs(committee: Committee) -> list[CCG]:
@@ -54,3 +55,19 @@ def can_approve(user: AnyUser, committee: Committee) -> bool:
 def can_run_vote(user: AnyUser, committee: Committee) -> bool:
     """The chair runs the vote; the governance officer clerking the meeting may record it."""
     return is_chair(user, committee) or can_manage_committee(user, committee)
+
+
+def can_read_papers(user: AnyUser, item: AgendaItem) -> bool:
+    """Who reads an item's papers, among those who may see its meeting.
+
+    Papers of a private session go only to the members of the committee taking the item and to
+    those who manage it; papers withheld from a member by the chair's ruling on their conflict are
+    withheld whatever the session (statutory guidance: papers may be withheld from the conflicted).
+    """
+    person_id = getattr(getattr(user, "person", None), "pk", None)
+    if person_id is not None and item.exclusions.filter(person_id=person_id, papers_withheld=True).exists():
+        return False
+    if item.session != Session.PRIVATE:
+        return True
+    committees = [item.committee] if item.committee is not None else list(item.meeting.committees.all())
+    return any(is_member(user, c) or can_manage_committee(user, c) for c in committees)

@@ -15,7 +15,7 @@ from cocomm.models import CCG
 from cocomm.permissions import AnyUser
 from cocomm.selectors import ccgs_visible_to
 from committees import permissions, rules
-from committees.choices import AttendanceStatus, DecisionStatus, Purpose, Session, ToRStatus
+from committees.choices import AttendanceStatus, DecisionStatus, Purpose, ToRStatus
 from committees.models import (
     Action,
     AgendaItem,
@@ -350,19 +350,9 @@ def later_meetings_of(meeting: Meeting) -> QuerySet[Meeting]:
     )
 
 
-def may_read_private_papers(user: AnyUser, item: AgendaItem) -> bool:
-    """Whether the user may read the papers of an item in a private session."""
-    # Private-session papers go to the members of the committee taking the item and to those who
-    # manage it (DOMAIN.md: papers may be withheld); everyone else is told nothing about them.
-    committees = [item.committee] if item.committee is not None else list(item.meeting.committees.all())
-    return any(
-        permissions.is_member(user, c) or permissions.can_manage_committee(user, c) for c in committees
-    )
-
-
 def papers_visible_to(user: AnyUser, item: AgendaItem) -> list[Paper]:
     """An item's papers; a private-session item's papers only for its committee's members and managers."""
-    if item.session == Session.PRIVATE and not may_read_private_papers(user, item):
+    if not permissions.can_read_papers(user, item):
         return []
     return list(item.papers.order_by("id"))
 
@@ -371,7 +361,7 @@ def paper_get(user: AnyUser, pk: int) -> Paper:
     paper = Paper.objects.filter(pk=pk).select_related("item__meeting", "item__committee").first()
     if paper is None or not meetings_visible_to(user).filter(pk=paper.item.meeting_id).exists():
         raise Http404("No such paper.")
-    if paper.item.session == Session.PRIVATE and not may_read_private_papers(user, paper.item):
+    if not permissions.can_read_papers(user, paper.item):
         raise Http404("No such paper.")
     return paper
 

@@ -482,7 +482,9 @@ def attendance_record(
 
 
 @transaction.atomic
-def exclusion_record(*, item: AgendaItem, person: Person, scope: str, reason: str, by: User) -> Exclusion:
+def exclusion_record(
+    *, item: AgendaItem, person: Person, scope: str, reason: str, by: User, papers_withheld: bool = False
+) -> Exclusion:
     """Take a member out of an item's vote and quorum (the chair's ruling on a declared interest)."""
     _require(
         item.committee is not None and permissions.can_run_vote(by, item.committee),
@@ -499,7 +501,7 @@ def exclusion_record(*, item: AgendaItem, person: Person, scope: str, reason: st
     exclusion = Exclusion.objects.filter(item=item, person=person).first() or Exclusion(
         item=item, person=person
     )
-    exclusion.scope, exclusion.reason = scope, reason
+    exclusion.scope, exclusion.reason, exclusion.papers_withheld = scope, reason, papers_withheld
     save_audited(exclusion, by=by, reason=reason)
     return exclusion
 

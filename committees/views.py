@@ -726,7 +726,7 @@ def _item_page(
         "meeting": meeting,
         "committee": committee,
         "papers": selectors.papers_visible_to(user, item),
-        "reads_private": item.session != Session.PRIVATE or selectors.may_read_private_papers(user, item),
+        "reads_private": permissions.can_read_papers(user, item),
         "exclusions": list(item.exclusions.select_related("person")),
         "quorum": quorum,
         "panel": QuorumPanel(quorum) if quorum is not None else None,

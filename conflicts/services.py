@@ -355,7 +355,9 @@ def item_declaration_rule(
     save_audited(declaration, by=by, reason=f"Chair's ruling: {Ruling(ruling).label}")
     if ruling in (Ruling.NO_VOTE, Ruling.LEAVES):
         scope = ExclusionScope.NO_VOTE if ruling == Ruling.NO_VOTE else ExclusionScope.LEAVES
-        committee_services.exclusion_record(item=item, person=person, scope=scope, reason=statement, by=by)
+        committee_services.exclusion_record(
+            item=item, person=person, scope=scope, reason=statement, by=by, papers_withheld=papers_withheld
+        )
     else:
         committee_services.exclusion_lift(
             item=item, person=person, by=by, reason="Ruled that they may take part"
@@ -451,4 +453,19 @@ def procurement_record_for(decision: Decision) -> ProcurementRecord | None:
         by=decision.approved_by or system_user(),
         reason="Added to the register of procurement decisions",
     )
+    return record
+
+
+@transaction.atomic
+def procurement_record_complete(
+    *, record: ProcurementRecord, supplier: str, value: Decimal | None, by: User, reason: str
+) -> ProcurementRecord:
+    """Add the supplier chosen and the contract's value to an entry on the procurement register."""
+    # The approved decision creates the entry, but the award (who, for how much) often follows it.
+    _require(
+        permissions.can_keep_registers(by, record.decision.ccg),
+        "Only the CCG's governance officers keep its procurement register.",
+    )
+    record.supplier, record.value = supplier.strip(), value
+    save_audited(record, by=by, reason=reason)
     return record

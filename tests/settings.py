@@ -1,6 +1,8 @@
 """Settings for the test suite: PostgreSQL by default, fast password hashing, captured e-mail."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cocomm")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in live-server tests
@@ -14,3 +16,6 @@ DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "te
 
 # Templates used only by the tests (such as a sample document for the PDF renderer).
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]  # noqa: F405
+
+# Uploaded papers go to a scratch folder, never into the working tree.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cocomm-test-media-"))

@@ -498,3 +498,30 @@ def test_a_committee_with_a_gp_chair_cannot_even_propose_a_decision(level3_ccg: 
     with pytest.raises(ValidationError, match="must be a lay member; Gp Chair is gp / clinical"):
         services.decision_propose(item=item, resolution="Approve", by=board.user("gp_chair"), reason=REASON)
     assert not Decision.objects.filter(item=item).exists()
+
+
+def test_papers_withheld_by_a_ruling_are_hidden_from_that_member_only(level3_ccg: CCG) -> None:
+    from django.core.files.base import ContentFile
+
+    from committees.permissions import can_read_papers
+
+    board = pccc(level3_ccg)
+    item = decision_item(board, meeting_of(board, on=JUNE_2016), level3_ccg)
+    services.paper_add(
+        item=item,
+        title="Application",
+        file=ContentFile(b"%PDF-1.4 application", name="application.pdf"),
+        by=system_user(),
+        reason=REASON,
+    )
+    assert can_read_papers(board.user("gp_one"), item)
+    services.exclusion_record(
+        item=item,
+        person=board.person("gp_one"),
+        scope=ExclusionScope.LEAVES,
+        reason="Partner",
+        papers_withheld=True,
+        by=board.user("lay_chair"),
+    )
+    assert not can_read_papers(board.user("gp_one"), item)
+    assert can_read_papers(board.user("gp_two"), item)
