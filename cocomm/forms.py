@@ -24,6 +24,9 @@ WIDGET_CLASSES: dict[str, tuple[str, str]] = {
     "select": ("nhsuk-select", "nhsuk-select--error"),
     "radioselect": ("nhsuk-radios__input", ""),
     "checkbox": ("nhsuk-checkboxes__input", ""),
+    "checkboxselectmultiple": ("nhsuk-checkboxes__input", ""),
+    "clearablefileinput": ("nhsuk-file-upload__input", ""),
+    "fileinput": ("nhsuk-file-upload__input", ""),
 }
 DEFAULT_WIDGET_CLASSES = ("nhsuk-input", "nhsuk-input--error")
 
@@ -83,18 +86,20 @@ class NHSBoundField(BoundField):
     """Renders widgets with the NHS.UK frontend classes, marking fields that have errors."""
 
     def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        # The class set here replaces the widget's own when Django merges the two, so keep it (a width).
+        own = str((widget or self.field.widget).attrs.get("class", ""))
         attrs = super().build_widget_attrs(attrs, widget)
         base, error = WIDGET_CLASSES.get(self.widget_type, DEFAULT_WIDGET_CLASSES)
-        classes = [base, str(attrs.get("class", ""))]
+        classes = [base, str(attrs.get("class", "")), own]
         if self.errors and error:
             classes.append(error)
-        attrs["class"] = " ".join(c for c in classes if c)
+        attrs["class"] = " ".join(dict.fromkeys(c for c in " ".join(classes).split() if c))
         return attrs
 
     @property
     def error_anchor(self) -> str:
         """Where the error summary links to: the field, or the first box of a group."""
-        if self.widget_type == "radioselect":
+        if self.widget_type in ("radioselect", "checkboxselectmultiple"):
             return f"{self.auto_id}_0"
         if self.widget_type == "dateparts":
             return f"{self.auto_id}_day"

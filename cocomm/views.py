@@ -40,6 +40,10 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("ccg-list")
     if not roles and permissions.is_administrator(request.user):
         return redirect("ccg-list")
+    if not roles and request.user.groups.filter(name__startswith="Committee ").exists():
+        # Committee members and chairs hold seats rather than roles (committees.roles names their
+        # groups "Committee <id> members/chairs"); their work starts at their committees.
+        return redirect("committee-list")
     return render(request, "cocomm/home.html", {"roles": roles})
 
 

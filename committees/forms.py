@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.forms.boundfield import BoundField
 from django.utils import timezone
 
-from cocomm.forms import DateInputField, NHSBoundField, NHSForm, reason_field
+from cocomm.forms import DateInputField, NHSForm, reason_field
 from cocomm.models import CCG, AreaTeam, Person, Practice
 from committees.choices import (
     AttendanceStatus,
@@ -39,44 +39,9 @@ from functions.selectors import functions_all
 DATE_HINT = "For example, 15 6 2016."
 TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
-# Widgets the core forms do not use yet, with their NHS.UK frontend classes.
-EXTRA_WIDGET_CLASSES: dict[str, tuple[str, str]] = {
-    "checkboxselectmultiple": ("nhsuk-checkboxes__input", ""),
-    "clearablefileinput": ("nhsuk-file-upload__input", ""),
-    "fileinput": ("nhsuk-file-upload__input", ""),
-}
-
-
-class CommitteeBoundField(NHSBoundField):
-    """The core's bound field, plus groups of checkboxes and file uploads, keeping the widget's own
-    classes (such as a width) beside the NHS.UK ones."""
-
-    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
-        # The class built here replaces the widget's own when Django merges the two, so add it back.
-        own = str((widget or self.field.widget).attrs.get("class", ""))
-        if self.widget_type not in EXTRA_WIDGET_CLASSES:
-            attrs = super().build_widget_attrs(attrs, widget)
-        else:
-            attrs = BoundField.build_widget_attrs(self, attrs, widget)
-            base, error = EXTRA_WIDGET_CLASSES[self.widget_type]
-            classes = [base, str(attrs.get("class", ""))]
-            if self.errors and error:
-                classes.append(error)
-            attrs["class"] = " ".join(c for c in classes if c)
-        current = str(attrs.get("class", ""))
-        if own and own not in current.split():
-            attrs["class"] = f"{current} {own}".strip()
-        return attrs
-
-    @property
-    def error_anchor(self) -> str:
-        if self.widget_type == "checkboxselectmultiple":
-            return f"{self.auto_id}_0"
-        return super().error_anchor
-
 
 class CommitteeForm(NHSForm):
-    bound_field_class = CommitteeBoundField
+    """The committees' forms: NHS.UK rendering from the core."""
 
 
 def _queryset(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:

@@ -26,6 +26,27 @@ from delegation.rules import DecidedBy
 
 CATEGORY_LABELS = dict(MemberCategory.choices)
 
+# Each category as a noun in a sentence ("1 GP member", "2 lay members"), keeping proper names.
+CATEGORY_NOUNS = {
+    MemberCategory.LAY: ("lay member", "lay members"),
+    MemberCategory.EXECUTIVE: ("executive", "executives"),
+    MemberCategory.CLINICAL: ("GP or clinical member", "GP or clinical members"),
+    MemberCategory.SECONDARY_CARE: ("secondary care clinician", "secondary care clinicians"),
+    MemberCategory.NURSE: ("nurse", "nurses"),
+    MemberCategory.NHS_ENGLAND: ("NHS England member", "NHS England members"),
+    MemberCategory.LOCAL_AUTHORITY: ("local authority member", "local authority members"),
+    MemberCategory.HEALTHWATCH: ("Healthwatch member", "Healthwatch members"),
+    MemberCategory.HWB: ("Health and Wellbeing Board member", "Health and Wellbeing Board members"),
+    MemberCategory.LMC: ("LMC member", "LMC members"),
+    MemberCategory.PATIENT: ("patient representative", "patient representatives"),
+}
+
+
+def category_noun(category: str, count: int = 1) -> str:
+    """A category as a noun, singular or plural, for sentences people read."""
+    singular, plural = CATEGORY_NOUNS.get(MemberCategory(category), (category, category))
+    return singular if count == 1 else plural
+
 
 @dataclass(frozen=True)
 class Seat:
@@ -80,9 +101,11 @@ def composition_problems(
     if rule == CompositionRule.PCCC:
         for chair in chairs:
             if chair.category != MemberCategory.LAY:
+                noun = category_noun(chair.category)
+                article = "an" if noun[0].lower() in "aeiou" else "a"
                 problems.append(
                     f"The chair of a primary care commissioning committee must be a lay member; "
-                    f"{chair.name} is {CATEGORY_LABELS[chair.category].lower()}."
+                    f"{chair.name} is {article} {noun}."
                 )
         lay_exec = [s for s in voting if s.category in (MemberCategory.LAY, MemberCategory.EXECUTIVE)]
         if voting and not 2 * len(lay_exec) > len(voting):
@@ -112,7 +135,7 @@ class QuorumRule:
 
     def describe(self) -> str:
         parts = [
-            f"{count} {CATEGORY_LABELS.get(category, category).lower()}"
+            f"{count} {category_noun(category, count)}"
             for category, count in self.categories.items()
             if count
         ]
@@ -142,8 +165,7 @@ def quorum(rule: QuorumRule, counted: Iterable[Seat]) -> QuorumResult:
     for category, needed in rule.categories.items():
         have = by_category.get(MemberCategory(category), 0)
         if have < needed:
-            label = CATEGORY_LABELS.get(category, category).lower()
-            shortfalls.append(f"{have} of the {needed} {label} member(s) needed count")
+            shortfalls.append(f"{have} of the {needed} {category_noun(category, needed)} needed count")
     return QuorumResult(quorate=not shortfalls, counted=len(voters), shortfalls=shortfalls)
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cocomm.audit import Reason, save_audited, system_user
 from cocomm.models import CCG, AreaTeam, Organisation, Person, Practice, User
+from cocomm.text import in_sentence
 from committees import permissions, roles, rules, selectors
 from committees.choices import (
     AttendanceStatus,
@@ -389,8 +390,8 @@ def _check_may_decide(committee: Committee, ccg: CCG, function: Function, on: dt
         level = f"level {routed.level}" if routed.level is not None else "no level"
         raise ValidationError(
             f"{committee} may not decide function {function.number} for {ccg.name} on {on:%-d %B %Y}: "
-            f"{ccg.name} held {level} ({routed.right.label.lower()}), so {routed.decided_by.label.lower()} "
-            f"decides. {why}"
+            f"{ccg.name} held {level} ({in_sentence(routed.right.label)}), "
+            f"so {in_sentence(routed.decided_by.label)} decides. {why}"
         )
 
 
@@ -574,8 +575,8 @@ def matter_schedule(*, matter: Matter, meeting: Meeting, by: User, reason: str, 
         names = ", ".join(str(c) for c in bodies) or "no committee in cocomm"
         raise ValidationError(
             f"This meeting cannot decide '{matter.title}': on {on:%-d %B %Y} "
-            f"{decided_by.label.lower()} decides function {matter.function.number} for {matter.ccg.name} "
-            f"({names})."
+            f"{in_sentence(decided_by.label)} decides function {matter.function.number} "
+            f"for {matter.ccg.name} ({names})."
         )
     return agenda_item_add(
         meeting=meeting,

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from cocomm.history import history_entries
 from cocomm.models import Person
+from cocomm.text import in_sentence
 from cocomm.views import AuthenticatedRequest
 from committees import permissions, selectors, services
 from committees.choices import (
@@ -437,7 +438,7 @@ def membership_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "form": form,
             "caption": committee.name,
             "title": f"End {membership.person}'s seat",
-            "intro": f"{membership.person} sits as {membership.get_category_display().lower()} "
+            "intro": f"{membership.person} sits as {in_sentence(membership.get_category_display())} "
             f"({membership.get_office_display().lower()}) since {membership.starts_on:%-d %B %Y}. "
             "Their permissions on the committee end with the seat.",
             "button": "End the seat",

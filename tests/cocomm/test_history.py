@@ -89,3 +89,12 @@ def test_reading_history_takes_the_same_queries_however_long_it_is(
     for population in range(100, 130):
         services.ccg_update(ccg=level2_ccg, weighted_population=population, by=administrator, reason="Test")
     assert count() == few
+
+
+def test_labels_read_naturally_mid_sentence() -> None:
+    from cocomm.text import in_sentence
+
+    assert in_sentence("Joint with NHS England") == "joint with NHS England"
+    assert in_sentence("NHS England") == "NHS England"
+    assert in_sentence("GP / clinical") == "GP / clinical"
+    assert in_sentence("A joint committee with NHS England") == "a joint committee with NHS England"

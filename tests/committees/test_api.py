@@ -236,7 +236,7 @@ def test_anyone_may_read_a_committee_with_its_approved_terms_and_composition(
         "quorum": {
             "minimum": 3,
             "categories": {"lay": 1, "clinical": 1, "executive": 1},
-            "description": "3 voting members including 1 lay member, 1 gp / clinical, 1 executive",
+            "description": "3 voting members including 1 lay member, 1 GP or clinical member, 1 executive",
         },
         "casting_vote": "chair",
         "composition_rule": "pccc",

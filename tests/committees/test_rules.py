@@ -57,7 +57,8 @@ def test_a_pccc_with_a_gp_chair_breaks_its_rule() -> None:
     ]
     problems = composition_problems(CompositionRule.PCCC, seats, CastingVote.CHAIR)
     assert problems == [
-        "The chair of a primary care commissioning committee must be a lay member; Dr Chair is gp / clinical."
+        "The chair of a primary care commissioning committee must be a lay member; "
+        "Dr Chair is a GP or clinical member."
     ]
 
 
@@ -135,7 +136,7 @@ def test_two_members_are_inquorate_and_the_reason_names_the_shortfall() -> None:
     assert not result.quorate
     assert result.shortfalls == [
         "2 of the 3 voting members needed count",
-        "0 of the 1 executive member(s) needed count",
+        "0 of the 1 executive needed count",
     ]
 
 
@@ -145,7 +146,7 @@ def test_excluding_the_only_gp_makes_an_item_inquorate() -> None:
     without_gp = [s for s in present if s.name != "GP"]  # the GP is excluded for a conflict
     result = quorum(RULE, without_gp)
     assert not result.quorate
-    assert result.shortfalls == ["0 of the 1 gp / clinical member(s) needed count"]
+    assert result.shortfalls == ["0 of the 1 GP or clinical member needed count"]
 
 
 def test_non_voting_members_never_count_towards_the_quorum() -> None:
@@ -159,7 +160,7 @@ def test_non_voting_members_never_count_towards_the_quorum() -> None:
 
 
 def test_the_quorum_is_described_in_words() -> None:
-    assert RULE.describe() == "3 voting members including 1 lay member, 1 gp / clinical, 1 executive"
+    assert RULE.describe() == "3 voting members including 1 lay member, 1 GP or clinical member, 1 executive"
 
 
 @given(st.lists(st.sampled_from([LAY, EXEC, GP, NHSE]), max_size=8))

@@ -81,7 +81,7 @@ def test_the_same_list_closure_after_level_3_goes_to_the_pccc_and_the_joint_comm
     joint_meeting = meeting_of(joint, on=JUNE_2016)
     with pytest.raises(ValidationError) as refusal:
         services.matter_schedule(matter=matter, meeting=joint_meeting, by=system_user(), reason=REASON)
-    assert "the ccg's own committee decides function 3" in refusal.value.messages[0]
+    assert "the CCG's own committee decides function 3" in refusal.value.messages[0]
     assert not joint_meeting.items.filter(matter=matter).exists()
 
     item = services.matter_schedule(
@@ -97,7 +97,7 @@ def test_a_body_without_the_right_cannot_take_an_item_for_decision(level3_ccg: C
         decision_item(joint, meeting, level3_ccg)
     message = refusal.value.messages[0]
     assert "may not decide function 3" in message
-    assert "held level 3 (delegated to the ccg)" in message
+    assert "held level 3 (delegated to the CCG)" in message
 
 
 def test_on_the_day_before_delegation_the_joint_committee_still_decides(level3_ccg: CCG) -> None:
@@ -147,7 +147,7 @@ def test_an_item_left_inquorate_by_an_exclusion_cannot_carry_a_decision(level3_c
     assert not quorum.quorate
     with pytest.raises(ValidationError) as refusal:
         services.vote_open(decision=decision, by=chair)
-    assert "0 of the 1 gp / clinical member(s) needed count" in refusal.value.messages[0]
+    assert "0 of the 1 GP or clinical member needed count" in refusal.value.messages[0]
     assert Decision.objects.get(pk=decision.pk).outcome == ""
 
 
@@ -495,7 +495,7 @@ def test_a_committee_with_a_gp_chair_cannot_even_propose_a_decision(level3_ccg: 
     seat(board, "exec_three", MemberCategory.EXECUTIVE)
     meeting = meeting_of(board, on=timezone.localdate() + dt.timedelta(days=7), present=[])
     item = decision_item(board, meeting, level3_ccg)
-    with pytest.raises(ValidationError, match="must be a lay member; Gp Chair is gp / clinical"):
+    with pytest.raises(ValidationError, match="must be a lay member; Gp Chair is a GP or clinical member"):
         services.decision_propose(item=item, resolution="Approve", by=board.user("gp_chair"), reason=REASON)
     assert not Decision.objects.filter(item=item).exists()
 

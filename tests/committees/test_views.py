@@ -312,7 +312,7 @@ def test_the_list_tags_a_committee_whose_composition_breaks_its_rule(
     assert "Breaks its rule" in broken_row[: broken_row.index("</tr>")]
     good_row = listing[listing.index(board.committee.name) :]
     assert "Meets its rule" in good_row[: good_row.index("</tr>")]
-    assert "must be a lay member; Dr Clinical Chair is gp / clinical" in page
+    assert "must be a lay member; Dr Clinical Chair is a GP or clinical member" in page
     assert "cannot hold decision-taking meetings until this is put right" in page
 
 
@@ -506,7 +506,7 @@ def test_an_item_for_decision_for_a_body_without_the_right_shows_the_refusal_and
     assert response.status_code == 200
     assert "nhsuk-error-summary" in html
     assert "may not decide function 3 for NHS Lancashire North CCG on 1 March 2016" in html
-    assert "so a joint committee with nhs england decides" in html
+    assert "so a joint committee with NHS England decides" in html
     assert meeting.items.count() == before
 
 
@@ -591,7 +591,7 @@ def test_the_meeting_page_shows_the_live_quorum_of_each_item_for_decision(
     first = html[html.index(f'id="quorum-{quorate.pk}"') : html.index(f'id="quorum-{conflicted.pk}"')]
     second = html[html.index(f'id="quorum-{conflicted.pk}"') : html.index('id="attendance"')]
     assert "Quorate: 3 voting members count" in first
-    assert "Inquorate" in second and "0 of the 1 gp / clinical member(s) needed count" in second
+    assert "Inquorate" in second and "0 of the 1 GP or clinical member needed count" in second
     assert "Partner at one of the merging practices" in second
     assert "Finance Director" in second  # absent
 
@@ -757,7 +757,7 @@ def test_closing_the_vote_on_an_item_left_inquorate_is_refused_with_the_reason(
     html = html_of(response)
     assert response.status_code == 200
     assert (
-        "The item cannot carry a decision. Inquorate: 0 of the 1 gp / clinical member(s) needed count" in html
+        "The item cannot carry a decision. Inquorate: 0 of the 1 GP or clinical member needed count" in html
     )
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.VOTING
@@ -1026,3 +1026,12 @@ def test_the_meeting_page_costs_the_same_queries_for_5_or_20_items(
     assert meeting.items.filter(purpose=Purpose.DECISION).count() == 20
     assert html_of(client.get(url)).count("Quorate: 6 voting members count") == 20 - 7
     assert few == many
+
+
+def test_a_chair_with_no_role_lands_on_their_committees(level2_ccg: CCG) -> None:
+    board = pccc(level2_ccg)
+    client = Client()
+    client.force_login(board.user("lay_chair"))
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("committee-list")

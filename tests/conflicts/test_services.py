@@ -138,7 +138,7 @@ def test_the_checklist_flags_a_partner_at_the_applying_practice_and_the_quorum_a
     )
     check = {c.item.pk: c for c in selectors.meeting_checklist(item.meeting)}[item.pk]
     assert check.at_risk
-    assert "gp / clinical" in check.explanation_if_flagged_leave
+    assert "GP or clinical member" in check.explanation_if_flagged_leave
 
 
 def test_an_ended_interest_is_not_flagged(board: Board, level3_ccg: CCG) -> None:
