@@ -9,6 +9,7 @@ a user holds the permissions of the groups of their active roles. Only the role 
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cocomm.models import CCG, AreaTeam, RoleKind
@@ -43,14 +44,25 @@ def reviewers_group(area_team: AreaTeam) -> Group:
     return group
 
 
+# Administrators may also read every governance record of cocomm's apps in the admin site.
+ADMIN_READABLE_APPS = ("cocomm", "functions", "delegation", "committees", "conflicts")
+
+
 def administrators_group() -> Group:
-    group, created = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
-    if created:
-        for dotted in ADMINISTRATOR_PERMS:
-            app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    group, _ = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
+    wanted = Permission.objects.filter(
+        Q(content_type__app_label__in=ADMIN_READABLE_APPS, codename__startswith="view_")
+        | Q(
+            *[
+                Q(content_type__app_label=a, codename=c)
+                for a, c in (p.split(".") for p in ADMINISTRATOR_PERMS)
+            ],
+            _connector=Q.OR,
+        )
+    )
+    # Kept in step on every use, so permissions added with new apps reach existing groups too.
+    if set(group.permissions.values_list("pk", flat=True)) != set(wanted.values_list("pk", flat=True)):
+        group.permissions.set(wanted)
     return group
 
 

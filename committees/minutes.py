@@ -7,11 +7,18 @@ PDF. The clerk may edit the draft; once approved, the stored text is frozen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils import timezone
 
 from committees.choices import AttendanceStatus, DecisionStatus, Purpose
 from committees.models import Action, AgendaItem, Attendance, Decision, Exclusion, Meeting
 from committees.selectors import item_quorum
+
+# Apps above committees may add lines about each item (the conflicts app adds every declaration and
+# the chair's ruling on it). A provider takes a meeting and returns, per item id, (person id, line).
+DeclarationLines = dict[int, list[tuple[int, str]]]
+declaration_providers: list[Callable[[Meeting], DeclarationLines]] = []
 
 
 def _names(rows: list[Attendance]) -> str:
@@ -25,6 +32,10 @@ def compose_minutes(meeting: Meeting) -> str:
     attendance = list(meeting.attendances.select_related("person").order_by("person__full_name"))
     by_status = {s: [a for a in attendance if a.status == s] for s in AttendanceStatus.values}
     items = list(meeting.items.select_related("committee", "function", "ccg", "ratifies").order_by("number"))
+    provided: DeclarationLines = {}
+    for provider in declaration_providers:
+        for item_id, rows in provider(meeting).items():
+            provided.setdefault(item_id, []).extend(rows)
     exclusions: dict[int, list[Exclusion]] = {}
     for exclusion in Exclusion.objects.filter(item__meeting=meeting).select_related("person"):
         exclusions.setdefault(exclusion.item_id, []).append(exclusion)
@@ -51,7 +62,12 @@ def compose_minutes(meeting: Meeting) -> str:
         lines.append(f"{item.number}. {item.title}" + (f" [{item.reference}]" if item.reference else ""))
         if item.committee is not None and len(committees) > 1:
             lines.append(f"Taken by: {item.committee}")
+        declared = provided.get(item.pk, [])
+        lines.extend(line for _, line in declared)
+        # Exclusions ruled without a recorded declaration still appear, once per person.
         for exclusion in exclusions.get(item.pk, []):
+            if exclusion.person_id in {person_id for person_id, _ in declared}:
+                continue
             lines.append(
                 f"Declaration: {exclusion.person}: {exclusion.reason}. "
                 f"Ruling: {exclusion.get_scope_display()}."

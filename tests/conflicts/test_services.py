@@ -386,3 +386,57 @@ def test_people_who_have_not_declared_within_28_days_of_appointment_are_overdue(
     assert statuses["Gp One"].overdue == []
     assert statuses["New Gp"].reasons == ["No declaration within 28 days of appointment"]
     assert statuses[str(newcomer.person)].appointed_on == newcomer.starts_on
+
+
+def test_the_minutes_list_every_declaration_ruling_and_referral(board: Board, level3_ccg: CCG) -> None:
+    from committees.minutes import compose_minutes
+
+    practice = PracticeFactory(ccg=level3_ccg)
+    partner_interest(board, level3_ccg, practice)
+    item = list_closure_item(board, level3_ccg, practice)
+    chair = board.user("lay_chair")
+    services.item_declaration_rule(
+        item=item,
+        person=board.person("lay_member"),
+        statement="Patient at the practice",
+        ruling=Ruling.NOTED,
+        by=chair,
+    )
+    services.item_declaration_rule(
+        item=item,
+        person=board.person("gp_one"),
+        statement="Partner at the practice",
+        ruling=Ruling.LEAVES,
+        papers_withheld=True,
+        by=chair,
+    )
+    governing_body = committee_services.committee_create(
+        name="Governing Body",
+        kind=CommitteeKind.GOVERNING_BODY,
+        ccgs=[level3_ccg],
+        functions=Function.objects.all(),
+        by=system_user(),
+        reason="Test",
+    )
+    committee_services.meeting_schedule(
+        committees=[governing_body],
+        title="Governing body",
+        by=system_user(),
+        reason="Test",
+        starts_at=dt.datetime(2016, 7, 5, 9, tzinfo=dt.UTC),
+    )
+    services.referral_record(
+        item=item,
+        route=ReferralRoute.GOVERNING_BODY,
+        guardian_consulted=True,
+        to_committee=governing_body,
+        by=chair,
+    )
+    text = compose_minutes(item.meeting)
+    assert "Declaration: Lay Member: Patient at the practice. Ruling: Noted; may take part." in text
+    assert (
+        "Declaration: Gp One: Partner at the practice. Ruling: Leaves the meeting for the item. "
+        "Papers were withheld." in text
+    )
+    assert text.count("Gp One: Partner at the practice") == 1
+    assert "Referred to Governing Body after consulting the Conflicts of Interest Guardian" in text
