@@ -294,7 +294,8 @@ def _pccc_people() -> dict[str, tuple[str, str]]:
             f"GP member, {ccg}",
             f"Healthwatch {HEALTHWATCH_OF.get(code, 'Lancashire')}",
         )
-        titles = ("Mrs", "Mr", "Ms", "Mr", "Dr", "Mr")
+        # Only the GP's title follows from the seat; the others are left blank rather than guessed.
+        titles = ("", "", "", "", "Dr", "")
         for name, title, job in zip(names, titles, jobs, strict=True):
             people[name] = (title, job)
     return people
@@ -987,7 +988,10 @@ def _person(name: str, *, by: User) -> Person:
             )
         return person
     found = Person.objects.filter(full_name=name, user__isnull=True).first()
-    return found or core.person_create(full_name=name, title=title, job_title=job_title, by=by, reason=REASON)
+    email = f"{name.lower().replace(' ', '.')}@example.nhs.uk"
+    return found or core.person_create(
+        full_name=name, title=title, email=email, job_title=job_title, by=by, reason=REASON
+    )
 
 
 def _committee(spec: Spec, ccgs: dict[str, CCG], made: dict[str, Committee], *, by: User) -> Committee:

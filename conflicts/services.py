@@ -269,7 +269,11 @@ def campaign_invite(*, campaign: Campaign) -> int:
     """E-mail every recipient not yet invited. Safe to run twice: each is invited once."""
     sent = 0
     actor = system_user()
-    for recipient in campaign.recipients.select_related("person").filter(invited_at__isnull=True):
+    # People with no e-mail address on record are left uninvited; the dashboard shows them.
+    waiting = (
+        campaign.recipients.select_related("person").filter(invited_at__isnull=True).exclude(person__email="")
+    )
+    for recipient in waiting:
         with transaction.atomic():
             locked = CampaignRecipient.objects.select_for_update().get(pk=recipient.pk)
             if locked.invited_at is not None:
@@ -296,7 +300,8 @@ def campaign_reminders(*, today: dt.date | None = None) -> int:
         if days is None:
             continue
         answered = set(campaign.declarations.values_list("person_id", flat=True))
-        for recipient in campaign.recipients.select_related("person").exclude(person_id__in=answered):
+        unanswered = campaign.recipients.select_related("person").exclude(person_id__in=answered)
+        for recipient in unanswered.exclude(person__email=""):
             with transaction.atomic():
                 locked = CampaignRecipient.objects.select_for_update().get(pk=recipient.pk)
                 if days in locked.reminded_days_before:
