@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/", include("delegation.api")),
     path("v1/", include("committees.api")),
     path("v1/", include("conflicts.api")),
+    path("v1/", include("assurance.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "delegation",
     "committees",
     "conflicts",
+    "assurance",
 ]
 
 MIDDLEWARE = [

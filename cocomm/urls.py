@@ -10,6 +10,7 @@ urlpatterns = [
     path("functions/", include("functions.urls")),
     path("committees/", include("committees.urls")),
     path("conflicts/", include("conflicts.urls")),
+    path("assurance/", include("assurance.urls")),
     # Published registers: open to the public, no login.
     path("public/", include("conflicts.public_urls")),
     path("", include("cocomm.web_urls")),

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from kombu import pools as kombu_pools
 
 from cocomm import services
 from cocomm.audit import system_user
@@ -89,9 +90,20 @@ BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
 def celery_worker() -> Iterator[Any]:
     """A worker thread consuming from Redis, with eager mode off, for the length of one test."""
     saved = {key: app.conf.get(key) for key in ("broker_url", "result_backend", "task_always_eager")}
+    _forget_connections()
     app.conf.update(broker_url=BROKER, result_backend=BROKER, task_always_eager=False)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20) as worker:
             yield worker
     finally:
         app.conf.update(saved)
+
+
+def _forget_connections() -> None:
+    # Tasks run in-process earlier in the session leave the app's broker pool and result backend
+    # bound to "no broker"; drop them so the next use connects to what the settings now say.
+    kombu_pools.reset()  # kombu keeps producer and connection pools per broker URL, process-wide
+    app._pool = None
+    app.amqp._producer_pool = None
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)

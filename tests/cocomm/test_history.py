@@ -18,7 +18,7 @@ from tests.factories.functions import Reference
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"cocomm", "functions", "delegation", "committees", "conflicts"}
+OUR_APPS = {"cocomm", "functions", "delegation", "committees", "conflicts", "assurance"}
 # Guardian's permission rows are derived from roles and seats, whose history is their audit trail.
 DERIVED = {
     "CCGUserObjectPermission",

@@ -1,0 +1,325 @@
+"""Reads for assurance packs: everything a pack shows, gathered from the apps below, and the packs
+a user may see. Ordering is total everywhere (ties broken by id) so the same data renders the same."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from assurance import permissions, rules
+from assurance.models import AssurancePack, PackStatus
+from cocomm.models import CCG, Role, RoleKind, RoleStatus
+from cocomm.permissions import AnyUser, is_administrator
+from committees.choices import AttendanceStatus, DecisionStatus, Purpose
+from committees.models import AgendaItem, Committee, Decision, Exclusion, Meeting
+from committees.selectors import Composition, ItemQuorum, compositions_of, meeting_record
+from conflicts.models import Breach, GiftOrHospitality, ItemDeclaration, ProcurementRecord, Referral
+from conflicts.selectors import declaration_status
+from delegation.models import LevelAssignment
+from delegation.selectors import level_history, scheme_of
+from functions.models import LevelScheme
+from functions.selectors import Matrix, matrix_for
+
+
+@dataclass(frozen=True)
+class LevelSpan:
+    """A level the CCG held during the period, from one date to another (inclusive)."""
+
+    assignment: LevelAssignment
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+@dataclass(frozen=True)
+class CommitteeRow:
+    committee: Committee
+    composition: Composition
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """An item for decision at a meeting: its quorum, its decision, declarations and exclusions."""
+
+    item: AgendaItem
+    quorum: ItemQuorum | None
+    decision: Decision | None
+    declarations: list[ItemDeclaration]
+    exclusions: list[Exclusion]
+    referral: Referral | None
+
+    @property
+    def inquorate(self) -> bool:
+        return self.quorum is not None and not self.quorum.quorate
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    meeting: Meeting
+    present: int
+    apologies: int
+    absent: int
+    items: list[ItemRow]
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    decision: Decision
+    declarations: list[ItemDeclaration]
+    exclusions: list[Exclusion]
+
+
+@dataclass
+class PackData:
+    """Everything an assurance pack shows for one CCG and period."""
+
+    ccg: CCG
+    start: dt.date
+    end: dt.date
+    scheme: LevelScheme | None
+    levels: list[LevelSpan]
+    matrix: Matrix | None
+    committees: list[CommitteeRow]
+    meetings: list[MeetingRow]
+    decisions: list[DecisionRow]
+    by_function: list[rules.Bar]
+    by_body: list[rules.Bar]
+    virtual: list[Decision]
+    interests_declared: int
+    interests_overdue: int
+    overdue_names: list[str]
+    gifts: list[GiftOrHospitality]
+    procurement: list[ProcurementRecord]
+    breaches: list[Breach]
+    items: list[ItemRow] = field(default_factory=list)
+
+    @property
+    def inquorate(self) -> list[ItemRow]:
+        return [row for row in self.items if row.inquorate]
+
+    @property
+    def referred(self) -> list[ItemRow]:
+        return [row for row in self.items if row.referral is not None]
+
+    @property
+    def contents(self) -> dict[str, int]:
+        """Counts per section: stored with the pack and compared between versions."""
+        return {
+            "levels": len(self.levels),
+            "committees": len(self.committees),
+            "committees_not_compliant": sum(1 for c in self.committees if not c.composition.ok),
+            "meetings": len(self.meetings),
+            "decision_items": len(self.items),
+            "decisions": len(self.decisions),
+            "item_declarations": sum(len(r.declarations) for r in self.items),
+            "exclusions": sum(len(r.exclusions) for r in self.items),
+            "inquorate_items": len(self.inquorate),
+            "referrals": len(self.referred),
+            "virtual_decisions": len(self.virtual),
+            "virtual_unratified": sum(1 for d in self.virtual if d.ratified_at_id is None),
+            "interests_declared": self.interests_declared,
+            "interests_overdue": self.interests_overdue,
+            "gifts": len(self.gifts),
+            "procurement": len(self.procurement),
+            "breaches": len(self.breaches),
+        }
+
+
+def _level_spans(ccg: CCG, start: dt.date, end: dt.date) -> list[LevelSpan]:
+    history = level_history(ccg)
+    spans = []
+    for index, assignment in enumerate(history):
+        following = history[index + 1].effective_from if index + 1 < len(history) else None
+        last_day = following - dt.timedelta(days=1) if following else end
+        if assignment.effective_from <= end and last_day >= start:
+            spans.append(LevelSpan(assignment, max(start, assignment.effective_from), min(end, last_day)))
+    return spans
+
+
+def _day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
+
+
+def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
+    """Gather what a CCG's assurance pack shows for a period (levels to registers)."""
+    scheme = scheme_of(ccg)
+    committees = list(Committee.objects.filter(ccgs=ccg).order_by("name", "pk"))
+    compositions = compositions_of(committees, end)
+
+    since, until = _day_bounds(start, end)
+    meetings = list(
+        Meeting.objects.filter(committees__ccgs=ccg, starts_at__gte=since, starts_at__lt=until)
+        .distinct()
+        .order_by("starts_at", "pk")
+    )
+    item_ids: list[int] = []
+    records = []
+    for meeting in meetings:
+        record = meeting_record(meeting)
+        records.append(record)
+        item_ids += [
+            i.pk for i in record.items if i.purpose == Purpose.DECISION and i.ccg_id in (None, ccg.pk)
+        ]
+    declarations: dict[int, list[ItemDeclaration]] = {}
+    exclusions: dict[int, list[Exclusion]] = {}
+    referrals: dict[int, Referral] = {}
+
+    decisions = list(
+        Decision.objects.filter(ccg=ccg, decided_on__gte=start, decided_on__lte=end)
+        .exclude(status__in=[DecisionStatus.DRAFT, DecisionStatus.VOTING])
+        .select_related("committee", "function", "item__meeting", "ratified_at")
+        .order_by("decided_on", "pk")
+    )
+    item_ids += [d.item_id for d in decisions if d.item_id and d.item_id not in item_ids]
+    for declaration in (
+        ItemDeclaration.objects.filter(item_id__in=item_ids)
+        .select_related("person", "interest")
+        .order_by("person__full_name", "pk")
+    ):
+        declarations.setdefault(declaration.item_id, []).append(declaration)
+    for exclusion in (
+        Exclusion.objects.filter(item_id__in=item_ids)
+        .select_related("person")
+        .order_by("person__full_name", "pk")
+    ):
+        exclusions.setdefault(exclusion.item_id, []).append(exclusion)
+    for referral in Referral.objects.filter(item_id__in=item_ids).select_related("to_committee"):
+        referrals[referral.item_id] = referral
+
+    meeting_rows, item_rows = [], []
+    for record in records:
+        rows = []
+        for item in record.items:
+            if item.purpose != Purpose.DECISION or item.ccg_id not in (None, ccg.pk):
+                continue
+            row = ItemRow(
+                item=item,
+                quorum=record.quorums.get(item.pk),
+                decision=record.decisions.get(item.pk),
+                declarations=declarations.get(item.pk, []),
+                exclusions=exclusions.get(item.pk, []),
+                referral=referrals.get(item.pk),
+            )
+            rows.append(row)
+        item_rows += rows
+        attendance = Counter(a.status for a in record.attendance.values())
+        meeting_rows.append(
+            MeetingRow(
+                meeting=record.meeting,
+                present=attendance[AttendanceStatus.PRESENT],
+                apologies=attendance[AttendanceStatus.APOLOGIES],
+                absent=attendance[AttendanceStatus.ABSENT],
+                items=rows,
+            )
+        )
+
+    by_function = Counter((d.function.number, d.function.name) for d in decisions)
+    by_body = Counter(d.committee.name for d in decisions)
+    statuses = declaration_status(ccg, end)
+    overdue = [s for s in statuses if s.overdue]
+    return PackData(
+        ccg=ccg,
+        start=start,
+        end=end,
+        scheme=scheme,
+        levels=_level_spans(ccg, start, end),
+        matrix=matrix_for(scheme) if scheme is not None else None,
+        committees=[CommitteeRow(c, compositions[c.pk]) for c in committees],
+        meetings=meeting_rows,
+        decisions=[
+            DecisionRow(d, declarations.get(d.item_id or 0, []), exclusions.get(d.item_id or 0, []))
+            for d in decisions
+        ],
+        by_function=rules.bars([(f"{n}. {name}", by_function[(n, name)]) for n, name in sorted(by_function)]),
+        by_body=rules.bars([(name, by_body[name]) for name in sorted(by_body)]),
+        virtual=[d for d in decisions if d.virtual],
+        interests_declared=len(statuses) - len(overdue),
+        interests_overdue=len(overdue),
+        overdue_names=sorted(str(s.person) for s in overdue),
+        gifts=list(
+            GiftOrHospitality.objects.filter(ccg=ccg, offered_on__gte=start, offered_on__lte=end)
+            .select_related("person")
+            .order_by("offered_on", "pk")
+        ),
+        procurement=list(
+            ProcurementRecord.objects.filter(
+                decision__ccg=ccg, decision__decided_on__gte=start, decision__decided_on__lte=end
+            )
+            .select_related("decision__committee")
+            .order_by("decision__decided_on", "pk")
+        ),
+        breaches=list(
+            Breach.objects.filter(ccg=ccg, occurred_on__gte=start, occurred_on__lte=end).order_by(
+                "occurred_on", "pk"
+            )
+        ),
+        items=item_rows,
+    )
+
+
+# The packs a user may see ----------------------------------------------------------------------------
+
+
+def packs_visible_to(user: AnyUser) -> QuerySet[AssurancePack]:
+    """Administrators: all; governance officers: their CCGs'; reviewers: their area teams' CCGs'."""
+    packs = AssurancePack.objects.select_related("ccg", "ccg__area_team", "requested_by")
+    if not user.is_authenticated or not user.is_active:
+        return packs.none()
+    if is_administrator(user):
+        return packs
+    today = timezone.localdate()
+    roles = (
+        Role.objects.filter(user_id=user.pk, status=RoleStatus.ACTIVE, starts_on__lte=today)
+        .exclude(ends_on__lte=today)
+        .values_list("kind", "ccg_id", "area_team_id")
+    )
+    ccg_ids = [ccg for kind, ccg, _ in roles if kind == RoleKind.GOVERNANCE_OFFICER]
+    area_ids = [area for kind, _, area in roles if kind == RoleKind.NHSE_REVIEWER]
+    return packs.filter(Q(ccg_id__in=ccg_ids) | Q(ccg__area_team_id__in=area_ids))
+
+
+def pack_get(user: AnyUser, pk: int) -> AssurancePack:
+    """One pack the user may see; a hidden pack is as missing as one that does not exist."""
+    pack = packs_visible_to(user).filter(pk=pk).first()
+    if pack is None:
+        raise Http404("No such assurance pack.")
+    return pack
+
+
+def packs_of(ccg: CCG) -> list[AssurancePack]:
+    return list(
+        AssurancePack.objects.filter(ccg=ccg)
+        .select_related("requested_by", "review")
+        .order_by("-period_end", "-period_start", "-version")
+    )
+
+
+def previous_version(pack: AssurancePack) -> AssurancePack | None:
+    """The latest earlier ready version of the same CCG and period."""
+    return (
+        AssurancePack.objects.filter(
+            ccg_id=pack.ccg_id,
+            period_start=pack.period_start,
+            period_end=pack.period_end,
+            version__lt=pack.version,
+            status=PackStatus.READY,
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def ccg_for_packs(user: AnyUser, ods_code: str) -> CCG:
+    """A CCG whose packs the user may see; for anyone else, a 404."""
+    ccg = CCG.objects.select_related("area_team").filter(ods_code=ods_code.upper()).first()
+    if ccg is None or not permissions.can_view_packs(user, ccg):
+        raise Http404("No such CCG.")
+    return ccg

@@ -1,0 +1,193 @@
+"""Every change to assurance packs and their reviews: atomic, permission-checked, audited.
+
+Generation is safe to run twice and never leaves a half-made pack: the pack row is locked
+(`select_for_update`), a ready pack is left alone, and the file is written only after the PDF has
+been rendered and read back. A failed pack keeps its error and may be retried.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+from pypdf import PdfReader
+
+from assurance import permissions, rules, selectors
+from assurance.models import AssurancePack, PackReview, PackStatus, ReviewOutcome
+from cocomm.audit import save_audited
+from cocomm.models import CCG, User
+from cocomm.pdf import render_pdf
+
+log = logging.getLogger(__name__)
+
+PDF_TEMPLATE = "pdf/assurance_pack.html"
+SECTIONS_TEMPLATE = "assurance/pack_sections.html"
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def pack_request(*, ccg: CCG, start: dt.date, end: dt.date, by: User) -> AssurancePack:
+    """Queue the next version of a CCG's pack for a period; it is generated in the background."""
+    _require(
+        permissions.can_request_pack(by, ccg),
+        "Only a governance officer of the CCG or an administrator may ask for a pack.",
+    )
+    if not rules.period_is_valid(start, end):
+        raise ValidationError(
+            {"period_end": "The period must end on or after its start, and be a year at most."}
+        )
+    # Lock the CCG so two requests at once cannot both take the same version number.
+    CCG.objects.select_for_update().filter(pk=ccg.pk).first()
+    latest = AssurancePack.objects.filter(ccg=ccg, period_start=start, period_end=end).aggregate(
+        Max("version")
+    )["version__max"]
+    pack = AssurancePack(
+        ccg=ccg,
+        period_start=start,
+        period_end=end,
+        version=(latest or 0) + 1,
+        data_as_of=timezone.now().replace(microsecond=0),
+        requested_by=by,
+    )
+    save_audited(pack, by=by, reason="Assurance pack requested")
+    _queue(pack)
+    return pack
+
+
+def _queue(pack: AssurancePack) -> None:
+    from assurance.tasks import pack_generate_task
+
+    pack_id = pack.pk
+    transaction.on_commit(lambda: pack_generate_task.delay(pack_id))
+
+
+@transaction.atomic
+def pack_retry(*, pack: AssurancePack, by: User) -> AssurancePack:
+    """Queue a failed pack again (same version, same data-as-of moment)."""
+    _require(permissions.can_request_pack(by, pack.ccg), "Only a governance officer of the CCG may retry.")
+    locked = AssurancePack.objects.select_for_update().get(pk=pack.pk)
+    locked.move(PackStatus.QUEUED)
+    locked.error = ""
+    save_audited(locked, by=by, reason="Assurance pack generation retried")
+    _queue(locked)
+    return locked
+
+
+def pack_render(pack: AssurancePack) -> tuple[bytes, str, dict[str, int]]:
+    """Render a pack: the PDF bytes, the hash of its sections' HTML, and its contents' counts."""
+    data = selectors.pack_data(pack.ccg, pack.period_start, pack.period_end)
+    sections = render_to_string(SECTIONS_TEMPLATE, {"data": data})
+    content_sha256 = hashlib.sha256(sections.encode()).hexdigest()
+    context: dict[str, Any] = {"pack": pack, "data": data, "sections": sections}
+    return render_pdf(PDF_TEMPLATE, context), content_sha256, data.contents
+
+
+def pack_generate(*, pack_id: int, by: User) -> AssurancePack:
+    """Generate a queued pack; safe to run twice: a ready pack is left alone, and a second run
+    waits on the row lock while the first renders, then finds the pack ready."""
+    with transaction.atomic():
+        pack = AssurancePack.objects.select_for_update().get(pk=pack_id)
+        if pack.status == PackStatus.QUEUED:
+            pack.move(PackStatus.GENERATING)
+            save_audited(pack, by=by, reason="Assurance pack generation started")
+        elif pack.status != PackStatus.GENERATING:
+            return pack
+    # A pack left "generating" by a worker that died is picked up again by the redelivered task.
+    try:
+        with transaction.atomic():
+            pack = AssurancePack.objects.select_for_update().select_related("ccg").get(pk=pack_id)
+            if pack.status != PackStatus.GENERATING:
+                return pack
+            pdf, content_sha256, contents = pack_render(pack)
+            page_count = len(PdfReader(io.BytesIO(pdf)).pages)
+            # Only now, with the PDF made and read back, is anything written.
+            name = (
+                f"{pack.ccg.ods_code}-{pack.period_start:%Y%m%d}-{pack.period_end:%Y%m%d}-v{pack.version}.pdf"
+            )
+            pack.file.save(name, ContentFile(pdf), save=False)
+            pack.sha256 = hashlib.sha256(pdf).hexdigest()
+            pack.content_sha256 = content_sha256
+            pack.page_count = page_count
+            pack.contents = contents
+            pack.finished_at = timezone.now()
+            pack.move(PackStatus.READY)
+            try:
+                save_audited(pack, by=by, reason="Assurance pack generated")
+            except Exception:
+                pack.file.delete(save=False)  # no file without its ready row
+                raise
+            return pack
+    except Exception as error:  # recorded on the pack, for the person who asked for it
+        log.exception("Assurance pack %s failed", pack_id)
+        return _fail(pack_id, f"{type(error).__name__}: {error}", by)
+
+
+def _fail(pack_id: int, error: str, by: User) -> AssurancePack:
+    with transaction.atomic():
+        pack = AssurancePack.objects.select_for_update().get(pk=pack_id)
+        if pack.status == PackStatus.GENERATING:
+            pack.move(PackStatus.FAILED)
+            pack.error = error[:2000]
+            pack.finished_at = timezone.now()
+            save_audited(pack, by=by, reason="Assurance pack generation failed")
+        return pack
+
+
+# Reviews ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_record(*, pack: AssurancePack, outcome: str, comments: str, actions: str, by: User) -> PackReview:
+    """NHS England's reviewer of the CCG's area records the assurance the pack gives."""
+    _require(
+        permissions.can_review_pack(by, pack.ccg),
+        "Only an NHS England reviewer of the CCG's area team may review its pack.",
+    )
+    if pack.status != PackStatus.READY:
+        raise ValidationError("Only a ready pack can be reviewed.")
+    if outcome not in ReviewOutcome.values:
+        raise ValidationError({"outcome": "Choose the level of assurance."})
+    if not comments.strip():
+        raise ValidationError({"comments": "Enter the reviewer's comments."})
+    if PackReview.objects.filter(pack=pack).exists():
+        raise ValidationError("This pack has already been reviewed.")
+    review = PackReview(
+        pack=pack,
+        reviewer=by,
+        outcome=outcome,
+        comments=comments.strip(),
+        actions=actions.strip(),
+        reviewed_on=timezone.localdate(),
+    )
+    save_audited(review, by=by, reason="Assurance pack reviewed by NHS England")
+    return review
+
+
+@transaction.atomic
+def review_respond(*, review: PackReview, response: str, by: User) -> PackReview:
+    """The CCG's governance officer answers the review (and may update the answer)."""
+    _require(
+        permissions.can_respond_to_review(by, review.pack.ccg),
+        "Only a governance officer of the CCG may respond to its review.",
+    )
+    if not response.strip():
+        raise ValidationError({"response": "Enter the CCG's response."})
+    locked = PackReview.objects.select_for_update().get(pk=review.pk)
+    locked.response = response.strip()
+    locked.responded_by = by
+    locked.responded_on = timezone.localdate()
+    save_audited(locked, by=by, reason="CCG responded to the assurance review")
+    return locked

@@ -1,0 +1,175 @@
+"""Assurance packs: content read back from the real PDF, hashes, idempotent generation, retries,
+immutability, reviews and who may see what."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from pypdf import PdfReader
+
+from assurance import services
+from assurance.models import AssurancePack, PackReview, PackStatus, ReviewOutcome
+from assurance.tasks import pack_generate_task
+from cocomm.audit import system_user
+from tests.assurance.conftest import END, RESOLUTION, START, STATEMENT, Scene, decide
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def generated(scene: Scene, django_capture_on_commit_callbacks: Any) -> AssurancePack:
+    with django_capture_on_commit_callbacks(execute=True):  # the queued task runs (eagerly, no broker)
+        pack = services.pack_request(ccg=scene.ccg, start=START, end=END, by=scene.officer)
+    pack.refresh_from_db()
+    return pack
+
+
+def test_the_pdf_holds_every_section_the_decision_and_the_declared_conflict(
+    scene: Scene, django_capture_on_commit_callbacks: Any
+) -> None:
+    pack = generated(scene, django_capture_on_commit_callbacks)
+
+    assert pack.status == PackStatus.READY, pack.error
+    pdf = pack.file.read()
+    text = " ".join(text_of(pdf).split())
+    for heading in (
+        "Contents",
+        "1. Level of co-commissioning",
+        "2. Decision-rights matrix",
+        "3. Committees",
+        "4. Meetings and quorum",
+        "5. Decisions",
+        "6. Inquorate and referred items; chair's actions",
+        "7. Registers",
+    ):
+        assert heading in text
+    assert RESOLUTION in text
+    assert STATEMENT in text and "Stays for the discussion; does not vote" in text
+    assert "Page 1 of" in text and scene.ccg.name in text
+    assert pack.page_count == len(PdfReader(io.BytesIO(pdf)).pages)
+    assert 8 <= pack.page_count <= 20
+    assert pack.contents["decisions"] == 1 and pack.contents["item_declarations"] == 1
+    assert pack.contents["meetings"] == 1 and pack.contents["levels"] == 1
+
+
+def test_the_sha256_is_stored_and_matches_the_file(
+    scene: Scene, django_capture_on_commit_callbacks: Any
+) -> None:
+    pack = generated(scene, django_capture_on_commit_callbacks)
+
+    assert len(pack.sha256) == 64
+    assert hashlib.sha256(pack.file.read()).hexdigest() == pack.sha256
+    row = pack.history.latest()
+    assert (row.history_user, row.history_change_reason) == (system_user(), "Assurance pack generated")
+
+
+def test_regenerating_without_changes_gives_the_same_content(
+    scene: Scene, django_capture_on_commit_callbacks: Any
+) -> None:
+    first = generated(scene, django_capture_on_commit_callbacks)
+    second = generated(scene, django_capture_on_commit_callbacks)
+
+    # The same pack renders to the same bytes; a new version of unchanged data has the same content.
+    assert services.pack_render(first)[0] == first.file.read()
+    assert second.version == 2
+    assert second.content_sha256 == first.content_sha256
+    assert second.contents == first.contents
+
+    decide(scene.board, scene.ccg, dt.date(2016, 9, 8), "Approve the merger of two practices")
+    third = generated(scene, django_capture_on_commit_callbacks)
+    assert third.content_sha256 != second.content_sha256
+    assert third.contents["decisions"] == 2
+
+
+def test_running_the_task_twice_leaves_one_ready_pack(
+    scene: Scene, django_capture_on_commit_callbacks: Any
+) -> None:
+    pack = generated(scene, django_capture_on_commit_callbacks)
+    sha = pack.sha256
+
+    assert pack_generate_task.delay(pack.pk).get() == PackStatus.READY
+    assert AssurancePack.objects.filter(ccg=scene.ccg).count() == 1
+    pack.refresh_from_db()
+    assert (pack.status, pack.sha256) == (PackStatus.READY, sha)
+
+
+def test_a_failed_pack_writes_no_file_and_a_retry_ends_ready(
+    scene: Scene, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_render = services.pack_render
+
+    def broken(pack: AssurancePack) -> Any:
+        raise RuntimeError("the renderer fell over")
+
+    monkeypatch.setattr(services, "pack_render", broken)
+    pack = generated(scene, django_capture_on_commit_callbacks)
+    assert pack.status == PackStatus.FAILED
+    assert "the renderer fell over" in pack.error
+    assert not pack.file and pack.sha256 == ""
+
+    monkeypatch.setattr(services, "pack_render", real_render)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.pack_retry(pack=pack, by=scene.officer)
+    pack.refresh_from_db()
+    assert pack.status == PackStatus.READY and pack.error == ""
+    assert AssurancePack.objects.filter(ccg=scene.ccg).count() == 1
+
+
+def test_a_ready_pack_cannot_be_changed(scene: Scene, django_capture_on_commit_callbacks: Any) -> None:
+    pack = generated(scene, django_capture_on_commit_callbacks)
+
+    pack.page_count = 1
+    with pytest.raises(ValidationError, match="cannot be changed"):
+        pack.save()
+    pack.refresh_from_db()
+    with pytest.raises(ValidationError):
+        pack.move(PackStatus.QUEUED)
+
+
+def test_only_the_ccgs_officer_or_an_administrator_may_ask_for_a_pack(scene: Scene) -> None:
+    with pytest.raises(PermissionDenied):
+        services.pack_request(ccg=scene.ccg, start=START, end=END, by=scene.reviewer)
+    with pytest.raises(ValidationError):
+        services.pack_request(ccg=scene.ccg, start=END, end=START, by=scene.officer)
+
+
+def test_the_areas_reviewer_records_the_outcome_and_the_officer_responds(
+    scene: Scene, django_capture_on_commit_callbacks: Any
+) -> None:
+    pack = generated(scene, django_capture_on_commit_callbacks)
+
+    for outsider in (scene.other_reviewer, scene.officer):
+        with pytest.raises(PermissionDenied):
+            services.review_record(
+                pack=pack, outcome=ReviewOutcome.FULL, comments="Fine", actions="", by=outsider
+            )
+    review = services.review_record(
+        pack=pack,
+        outcome=ReviewOutcome.SUBSTANTIAL,
+        comments="Good control of conflicts.",
+        actions="Chase overdue declarations.",
+        by=scene.reviewer,
+    )
+    assert PackReview.objects.get(pack=pack).outcome == ReviewOutcome.SUBSTANTIAL
+    assert review.history.latest().history_user == scene.reviewer
+
+    with pytest.raises(PermissionDenied):
+        services.review_respond(review=review, response="Done", by=scene.reviewer)
+    review = services.review_respond(review=review, response="All chased by May.", by=scene.officer)
+    row = review.history.latest()
+    assert (row.history_user, row.history_change_reason) == (
+        scene.officer,
+        "CCG responded to the assurance review",
+    )
+
+
+def test_every_assurance_model_keeps_history() -> None:
+    assert hasattr(AssurancePack, "history") and hasattr(PackReview, "history")

@@ -1,0 +1,130 @@
+"""The assurance pages and API: who sees which packs (404 for a hidden one), download, review forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from assurance import services
+from assurance.models import AssurancePack, PackReview, PackStatus
+from cocomm.models import User
+from tests.assurance.conftest import END, START, Scene
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pack(scene: Scene, django_capture_on_commit_callbacks: Any) -> AssurancePack:
+    with django_capture_on_commit_callbacks(execute=True):
+        made = services.pack_request(ccg=scene.ccg, start=START, end=END, by=scene.officer)
+    made.refresh_from_db()
+    assert made.status == PackStatus.READY
+    return made
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_reviewer_of_another_area_gets_404_on_the_page_the_download_and_the_api(
+    scene: Scene, pack: AssurancePack
+) -> None:
+    outsider = client_for(scene.other_reviewer)
+
+    assert outsider.get(reverse("pack-detail", args=[pack.pk])).status_code == 404
+    assert outsider.get(reverse("pack-download", args=[pack.pk])).status_code == 404
+    assert outsider.get(reverse("pack-list", args=[scene.ccg.ods_code])).status_code == 404
+    assert outsider.get(reverse("api-assurance-pack-detail", args=[pack.pk])).status_code == 404
+    assert outsider.get(reverse("api-assurance-pack-download", args=[pack.pk])).status_code == 404
+    assert outsider.get(reverse("api-assurance-pack-list")).json()["results"] == []
+
+
+def test_the_areas_reviewer_reads_and_downloads_the_pack(scene: Scene, pack: AssurancePack) -> None:
+    reviewer = client_for(scene.reviewer)
+
+    page = reviewer.get(reverse("pack-detail", args=[pack.pk]))
+    assert page.status_code == 200
+    assert pack.sha256 in page.content.decode()
+    assert "Record the review" in page.content.decode()
+    download = reviewer.get(reverse("pack-download", args=[pack.pk]))
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+
+    api = reviewer.get(reverse("api-assurance-pack-list"), {"ccg": scene.ccg.ods_code.lower()}).json()
+    assert [p["id"] for p in api["results"]] == [pack.pk]
+    assert api["results"][0]["sha256"] == pack.sha256
+    pdf = reviewer.get(reverse("api-assurance-pack-download", args=[pack.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_anonymous_callers_get_403_from_the_api_and_a_login_page_from_the_site(pack: AssurancePack) -> None:
+    anonymous = Client()
+
+    assert anonymous.get(reverse("api-assurance-pack-list")).status_code == 403
+    assert anonymous.get(reverse("api-assurance-pack-detail", args=[pack.pk])).status_code == 403
+    assert anonymous.get(reverse("pack-detail", args=[pack.pk])).status_code == 302
+
+
+def test_the_officer_asks_for_a_pack_from_the_list_page(
+    scene: Scene, django_capture_on_commit_callbacks: Any
+) -> None:
+    officer = client_for(scene.officer)
+    url = reverse("pack-list", args=[scene.ccg.ods_code])
+    assert "Generate a pack" in officer.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer.post(
+            url,
+            {
+                "period_start_day": "1",
+                "period_start_month": "4",
+                "period_start_year": "2016",
+                "period_end_day": "30",
+                "period_end_month": "6",
+                "period_end_year": "2016",
+            },
+        )
+    made = AssurancePack.objects.get(ccg=scene.ccg)
+    assert response.status_code == 302 and response["Location"] == reverse("pack-detail", args=[made.pk])
+    assert (made.period_start, made.period_end, made.status) == (
+        dt.date(2016, 4, 1),
+        dt.date(2016, 6, 30),
+        PackStatus.READY,
+    )
+    # A reviewer sees the list but not the form, and cannot post to it.
+    reviewer = client_for(scene.reviewer)
+    assert "Generate a pack" not in reviewer.get(url).content.decode()
+    assert reviewer.post(url, {}).status_code == 404
+
+
+def test_the_review_and_response_forms(scene: Scene, pack: AssurancePack) -> None:
+    url = reverse("pack-detail", args=[pack.pk])
+    outsider = client_for(scene.other_reviewer)
+    assert outsider.post(url, {"outcome": "full", "comments": "x"}).status_code == 404
+
+    response = client_for(scene.reviewer).post(
+        url, {"outcome": "substantial", "comments": "Sound.", "actions": "Chase declarations."}
+    )
+    assert response.status_code == 302
+    assert PackReview.objects.get(pack=pack).outcome == "substantial"
+
+    response = client_for(scene.officer).post(url, {"response": "Chased."})
+    assert response.status_code == 302
+    assert PackReview.objects.get(pack=pack).response == "Chased."
+    body = client_for(scene.reviewer).get(reverse("api-assurance-pack-detail", args=[pack.pk])).json()
+    assert body["review"]["outcome"] == "substantial" and body["review"]["response"] == "Chased."
+
+
+def test_a_second_version_shows_what_changed(
+    scene: Scene, pack: AssurancePack, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.pack_request(ccg=scene.ccg, start=START, end=END, by=scene.officer)
+    page = client_for(scene.officer).get(reverse("pack-detail", args=[second.pk])).content.decode()
+    assert "Nothing: the content is the same as version 1." in page
