@@ -97,3 +97,27 @@ def test_settings_modules_import(module: str) -> None:
         env=_clean_env(),
     )
     assert result.returncode == 0, result.stderr
+
+
+# Packages installed only for development (requirements-dev.txt), as imported.
+DEV_ONLY_MODULES = {"pytest", "factory", "hypothesis", "time_machine", "playwright", "mypy", "importlinter"}
+APP_PACKAGES = ["cocomm", "functions", "delegation", "committees", "conflicts", "assurance"]
+
+
+def test_the_app_imports_nothing_that_only_the_development_requirements_install() -> None:
+    import ast
+
+    offenders = []
+    for package in APP_PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            tree = ast.parse(path.read_text(), filename=str(path))
+            for node in ast.walk(tree):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names = [node.module]
+                offenders += [
+                    f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in DEV_ONLY_MODULES
+                ]
+    assert offenders == []
