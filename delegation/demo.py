@@ -6,7 +6,7 @@ import datetime as dt
 
 from cocomm.audit import Reason
 from cocomm.models import CCG, User
-from delegation import services
+from delegation import demo_applications, demo_readiness, services
 from delegation.models import LevelAssignment
 from delegation.selectors import scheme_of
 
@@ -26,7 +26,13 @@ LEVELS = {
 
 
 def load(*, by: User) -> None:
-    """Record each demo CCG's levels."""
+    """Record each demo CCG's levels, then the applications, readiness assessments and shared teams."""
+    _levels(by)
+    demo_applications.load(by=by)
+    demo_readiness.load(by=by)
+
+
+def _levels(by: User) -> None:
     for ccg in CCG.objects.filter(ods_code__in=LEVELS).select_related("area_team"):
         scheme = scheme_of(ccg)
         if scheme is None:

@@ -1,6 +1,6 @@
 """The CCG pages, mounted at /ccgs/ by `cocomm.urls`."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from cocomm import views as core_views
 from delegation import views
@@ -12,4 +12,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<str:ods_code>/edit/", core_views.ccg_edit, name="ccg-edit"),
     path("<str:ods_code>/levels/new/", views.level_record, name="ccg-level-record"),
     path("<str:ods_code>/history/", views.ccg_history, name="ccg-history"),
+    path("", include("delegation.application_urls")),
+    path("", include("delegation.readiness_urls")),
 ]

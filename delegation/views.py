@@ -18,7 +18,7 @@ from cocomm.history import history_entries
 from cocomm.models import CCG, AreaTeam, Locality
 from cocomm.selectors import area_teams_with_ccgs, ccg_get
 from cocomm.views import AuthenticatedRequest
-from delegation import permissions
+from delegation import application_views, permissions, readiness_views
 from delegation.forms import LevelRecordForm, WhoDecidesForm
 from delegation.models import LevelAssignment
 from delegation.rules import Routing
@@ -117,6 +117,8 @@ def ccg_detail(request: AuthenticatedRequest, ods_code: str) -> HttpResponse:
             "can_change": core_permissions.can_change_ccg(request.user, ccg),
             "can_record_level": permissions.can_record_level(request.user, ccg),
             "crumbs": _crumbs(),
+            **application_views.ccg_page_context(request.user, ccg),
+            **readiness_views.ccg_page_context(request.user, ccg),
         },
     )
 

@@ -1,0 +1,5 @@
+"""Level applications: pages under /ccgs/."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,9 @@
+"""Demonstration data: level applications."""
+
+from __future__ import annotations
+
+from cocomm.models import User
+
+
+def load(*, by: User) -> None:
+    """Nothing yet."""
