@@ -60,6 +60,10 @@ class AssurancePack(models.Model):
     )
     requested_by = models.ForeignKey("cocomm.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was last queued (asked for, or retried)."
+    )
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When its generation last started.")
     finished_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 

@@ -25,6 +25,10 @@ CONTENT_LABELS: dict[str, str] = {
     "gifts": "Gifts and hospitality offered",
     "procurement": "Procurement decisions",
     "breaches": "Breaches of the conflicts of interest policy",
+    "functions_assessed": "Functions with a readiness assessment",
+    "readiness_red": "Readiness positions rated red",
+    "readiness_actions_open": "Open readiness actions",
+    "readiness_actions_overdue": "Readiness actions overdue at the end of the period",
 }
 
 
@@ -67,3 +71,29 @@ def changes_between(before: Mapping[str, int], after: Mapping[str, int]) -> list
         for k in keys
         if int(before.get(k, 0)) != int(after.get(k, 0))
     ]
+
+
+def stalled_reason(
+    status: str,
+    *,
+    queued_at: dt.datetime | None,
+    started_at: dt.datetime | None,
+    now: dt.datetime,
+    start_within: dt.timedelta,
+    finish_within: dt.timedelta,
+) -> str | None:
+    """Why a pack waiting or generating for too long should be marked failed, or None if it is not.
+
+    A worker killed mid-render (or a message lost by the broker) would otherwise leave the pack
+    "being generated" for ever; marking it failed lets the officer retry it.
+    """
+    if status == "queued" and queued_at is not None and now - queued_at > start_within:
+        return f"Generation did not start within {_minutes(start_within)}; retry to queue it again."
+    if status == "generating" and started_at is not None and now - started_at > finish_within:
+        return f"Generation did not finish within {_minutes(finish_within)}; retry to generate it again."
+    return None
+
+
+def _minutes(span: dt.timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"

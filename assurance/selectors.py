@@ -20,9 +20,10 @@ from committees.models import AgendaItem, Committee, Decision, Exclusion, Meetin
 from committees.selectors import Composition, ItemQuorum, compositions_of, meeting_record
 from conflicts.models import Breach, GiftOrHospitality, ItemDeclaration, ProcurementRecord, Referral
 from conflicts.selectors import declaration_status
-from delegation.models import LevelAssignment
+from delegation.models import RAG, LevelAssignment, ReadinessAction, ReadinessAssessment
+from delegation.readiness import open_readiness_actions, readiness_grid
 from delegation.selectors import level_history, scheme_of
-from functions.models import LevelScheme
+from functions.models import Function, LevelScheme
 from functions.selectors import Matrix, matrix_for
 
 
@@ -96,6 +97,29 @@ class PackData:
     procurement: list[ProcurementRecord]
     breaches: list[Breach]
     items: list[ItemRow] = field(default_factory=list)
+    readiness: list[tuple[Function, ReadinessAssessment | None]] = field(default_factory=list)
+    readiness_actions: list[ReadinessAction] = field(default_factory=list)
+
+    @property
+    def readiness_red(self) -> int:
+        """Positions rated red across the assessed functions."""
+        return sum(
+            1
+            for _, assessment in self.readiness
+            if assessment is not None
+            for rag in (
+                assessment.corporate_rag,
+                assessment.finance_rag,
+                assessment.primary_care_rag,
+                assessment.contracts_rag,
+            )
+            if rag == RAG.RED
+        )
+
+    @property
+    def readiness_overdue(self) -> list[ReadinessAction]:
+        """Open actions due before the period ended."""
+        return [a for a in self.readiness_actions if a.due_on is not None and a.due_on < self.end]
 
     @property
     def inquorate(self) -> list[ItemRow]:
@@ -126,6 +150,10 @@ class PackData:
             "gifts": len(self.gifts),
             "procurement": len(self.procurement),
             "breaches": len(self.breaches),
+            "functions_assessed": sum(1 for _, assessment in self.readiness if assessment is not None),
+            "readiness_red": self.readiness_red,
+            "readiness_actions_open": len(self.readiness_actions),
+            "readiness_actions_overdue": len(self.readiness_overdue),
         }
 
 
@@ -262,6 +290,9 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
             )
         ),
         items=item_rows,
+        # Readiness is kept current rather than dated, so the pack shows it as it stands.
+        readiness=readiness_grid(ccg),
+        readiness_actions=open_readiness_actions(ccg),
     )
 
 

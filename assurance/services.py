@@ -13,6 +13,7 @@ import io
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -60,6 +61,7 @@ def pack_request(*, ccg: CCG, start: dt.date, end: dt.date, by: User) -> Assuran
         period_end=end,
         version=(latest or 0) + 1,
         data_as_of=timezone.now().replace(microsecond=0),
+        queued_at=timezone.now(),
         requested_by=by,
     )
     save_audited(pack, by=by, reason="Assurance pack requested")
@@ -81,6 +83,7 @@ def pack_retry(*, pack: AssurancePack, by: User) -> AssurancePack:
     locked = AssurancePack.objects.select_for_update().get(pk=pack.pk)
     locked.move(PackStatus.QUEUED)
     locked.error = ""
+    locked.queued_at, locked.started_at, locked.finished_at = timezone.now(), None, None
     save_audited(locked, by=by, reason="Assurance pack generation retried")
     _queue(locked)
     return locked
@@ -102,6 +105,7 @@ def pack_generate(*, pack_id: int, by: User) -> AssurancePack:
         pack = AssurancePack.objects.select_for_update().get(pk=pack_id)
         if pack.status == PackStatus.QUEUED:
             pack.move(PackStatus.GENERATING)
+            pack.started_at = timezone.now()
             save_audited(pack, by=by, reason="Assurance pack generation started")
         elif pack.status != PackStatus.GENERATING:
             return pack
@@ -144,6 +148,35 @@ def _fail(pack_id: int, error: str, by: User) -> AssurancePack:
             pack.finished_at = timezone.now()
             save_audited(pack, by=by, reason="Assurance pack generation failed")
         return pack
+
+
+def packs_fail_stalled(*, by: User, now: dt.datetime | None = None) -> list[AssurancePack]:
+    """Mark failed the packs that waited or generated too long, so their officers can retry them."""
+    now = now or timezone.now()
+    failed = []
+    candidates = AssurancePack.objects.filter(status__in=[PackStatus.QUEUED, PackStatus.GENERATING])
+    for pack_id in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            # A pack being rendered right now holds its row lock: skip it rather than wait.
+            pack = AssurancePack.objects.select_for_update(skip_locked=True).filter(pk=pack_id).first()
+            if pack is None:
+                continue
+            why = rules.stalled_reason(
+                pack.status,
+                # Rows from before these times were kept fall back to when the pack was made.
+                queued_at=pack.queued_at or pack.created_at,
+                started_at=pack.started_at or pack.queued_at or pack.created_at,
+                now=now,
+                start_within=settings.ASSURANCE_PACK_START_WITHIN,
+                finish_within=settings.ASSURANCE_PACK_FINISH_WITHIN,
+            )
+            if why is None:
+                continue
+            pack.move(PackStatus.FAILED)
+            pack.error, pack.finished_at = why, now
+            save_audited(pack, by=by, reason="Assurance pack generation timed out")
+            failed.append(pack)
+    return failed
 
 
 # Reviews ---------------------------------------------------------------------------------------------

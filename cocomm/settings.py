@@ -6,6 +6,7 @@ DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL; with DEBUG off every security
 setting that `manage.py check --deploy` asks for is switched on.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -197,7 +198,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conflicts.tasks.campaign_reminders_task",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Packs whose worker died are marked failed, so the officer sees it and may retry.
+    "assurance-packs-fail-stalled": {
+        "task": "assurance.tasks.packs_fail_stalled_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+# A pack not started within the first limit, or not finished within the second, is marked failed.
+# The second is above the generation task's hard time limit (11 minutes).
+ASSURANCE_PACK_START_WITHIN = dt.timedelta(minutes=60)
+ASSURANCE_PACK_FINISH_WITHIN = dt.timedelta(minutes=15)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -16,6 +16,9 @@ from assurance import services
 from assurance.models import AssurancePack, PackReview, PackStatus, ReviewOutcome
 from assurance.tasks import pack_generate_task
 from cocomm.audit import system_user
+from delegation.models import RAG, Stance
+from delegation.readiness import readiness_action_add, readiness_record
+from functions.models import Function
 from tests.assurance.conftest import END, RESOLUTION, START, STATEMENT, Scene, decide
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +52,7 @@ def test_the_pdf_holds_every_section_the_decision_and_the_declared_conflict(
         "5. Decisions",
         "6. Inquorate and referred items; chair's actions",
         "7. Registers",
+        "8. Readiness and open actions",
     ):
         assert heading in text
     assert RESOLUTION in text
@@ -58,6 +62,51 @@ def test_the_pdf_holds_every_section_the_decision_and_the_declared_conflict(
     assert 8 <= pack.page_count <= 20
     assert pack.contents["decisions"] == 1 and pack.contents["item_declarations"] == 1
     assert pack.contents["meetings"] == 1 and pack.contents["levels"] == 1
+
+
+def test_the_pack_shows_the_readiness_grid_and_the_open_actions(
+    scene: Scene, django_capture_on_commit_callbacks: Any
+) -> None:
+    estates = Function.objects.get(number=14)
+    assessment = readiness_record(
+        ccg=scene.ccg,
+        function=estates,
+        stance=Stance.INTERESTED,
+        positions={
+            "corporate": ("Terms of reference need the estates remit.", RAG.AMBER),
+            "finance": ("No capital budget has been delegated.", RAG.RED),
+            "primary_care": ("The team has an estates lead.", RAG.GREEN),
+            "contracts": ("Leases are held by NHS Property Services.", RAG.GREEN),
+        },
+        by=scene.officer,
+        reason="Readiness reviewed",
+    )
+    readiness_action_add(
+        assessment=assessment,
+        description="Agree the capital budget with the area team",
+        owner="Chief finance officer",
+        due_on=dt.date(2017, 1, 31),
+        by=scene.officer,
+    )
+    readiness_action_add(
+        assessment=assessment,
+        description="Name an estates lead",
+        due_on=dt.date(2017, 6, 30),
+        by=scene.officer,
+    )
+
+    pack = generated(scene, django_capture_on_commit_callbacks)
+
+    text = " ".join(text_of(pack.file.read()).split())
+    section = text[text.rindex("8. Readiness and open actions") :]  # the section, not its contents line
+    assert f"14. {estates.name}" in section
+    assert "Amber Red Green Green Interested in taking on" in section
+    assert "Agree the capital budget with the area team Chief finance officer 31 Jan 2017 Overdue" in section
+    assert "Name an estates lead — 30 Jun 2017" in section and "30 Jun 2017 Overdue" not in section
+    assert section.count("Not assessed") == 13
+    assert pack.contents["functions_assessed"] == 1 and pack.contents["readiness_red"] == 1
+    assert pack.contents["readiness_actions_open"] == 2
+    assert pack.contents["readiness_actions_overdue"] == 1
 
 
 def test_the_sha256_is_stored_and_matches_the_file(

@@ -29,3 +29,33 @@ def test_changes_list_only_the_counts_that_differ() -> None:
         ("Decisions", 1, 3, 2),
         ("Breaches of the conflicts of interest policy", 0, 1, 1),
     ]
+
+
+NOW = dt.datetime(2016, 10, 3, 12, 0, tzinfo=dt.UTC)
+LIMITS = {"start_within": dt.timedelta(minutes=60), "finish_within": dt.timedelta(minutes=15)}
+
+
+def test_a_pack_generating_past_the_limit_has_stalled_and_one_at_the_limit_has_not() -> None:
+    at_limit = NOW - dt.timedelta(minutes=15)
+    assert rules.stalled_reason("generating", queued_at=None, started_at=at_limit, now=NOW, **LIMITS) is None
+    why = rules.stalled_reason(
+        "generating", queued_at=None, started_at=at_limit - dt.timedelta(seconds=1), now=NOW, **LIMITS
+    )
+    assert why == "Generation did not finish within 15 minutes; retry to generate it again."
+
+
+def test_a_pack_queued_past_the_limit_has_stalled() -> None:
+    at_limit = NOW - dt.timedelta(minutes=60)
+    assert rules.stalled_reason("queued", queued_at=at_limit, started_at=None, now=NOW, **LIMITS) is None
+    why = rules.stalled_reason(
+        "queued", queued_at=at_limit - dt.timedelta(seconds=1), started_at=None, now=NOW, **LIMITS
+    )
+    assert why == "Generation did not start within 60 minutes; retry to queue it again."
+
+
+def test_ready_and_failed_packs_never_stall() -> None:
+    long_ago = NOW - dt.timedelta(days=30)
+    for status in ("ready", "failed"):
+        assert (
+            rules.stalled_reason(status, queued_at=long_ago, started_at=long_ago, now=NOW, **LIMITS) is None
+        )

@@ -128,3 +128,15 @@ def test_a_second_version_shows_what_changed(
         second = services.pack_request(ccg=scene.ccg, start=START, end=END, by=scene.officer)
     page = client_for(scene.officer).get(reverse("pack-detail", args=[second.pk])).content.decode()
     assert "Nothing: the content is the same as version 1." in page
+
+
+def test_a_pack_in_progress_reloads_its_page_until_it_is_ready(scene: Scene, pack: AssurancePack) -> None:
+    waiting = services.pack_request(ccg=scene.ccg, start=START, end=END, by=scene.officer)  # task not run
+    officer = client_for(scene.officer)
+
+    in_progress = officer.get(reverse("pack-detail", args=[waiting.pk])).content.decode()
+    ready = officer.get(reverse("pack-detail", args=[pack.pk])).content.decode()
+
+    assert '<meta http-equiv="refresh" content="5">' in in_progress
+    assert "updates itself every few seconds" in in_progress
+    assert 'http-equiv="refresh"' not in ready
