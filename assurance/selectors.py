@@ -17,7 +17,7 @@ from cocomm.models import CCG, Role, RoleKind, RoleStatus
 from cocomm.permissions import AnyUser, is_administrator
 from committees.choices import AttendanceStatus, DecisionStatus, Purpose
 from committees.models import AgendaItem, Committee, Decision, Exclusion, Meeting
-from committees.selectors import Composition, ItemQuorum, compositions_of, meeting_record
+from committees.selectors import Composition, ItemQuorum, compositions_of, meeting_records
 from conflicts.models import Breach, GiftOrHospitality, ItemDeclaration, ProcurementRecord, Referral
 from conflicts.selectors import declaration_status
 from delegation.models import RAG, LevelAssignment, ReadinessAction, ReadinessAssessment
@@ -189,10 +189,8 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
         .order_by("starts_at", "pk")
     )
     item_ids: list[int] = []
-    records = []
-    for meeting in meetings:
-        record = meeting_record(meeting)
-        records.append(record)
+    records = meeting_records(meetings)
+    for record in records:
         item_ids += [
             i.pk for i in record.items if i.purpose == Purpose.DECISION and i.ccg_id in (None, ccg.pk)
         ]

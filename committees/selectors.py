@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -428,29 +428,90 @@ def _count_quorum(
 
 def meeting_record(meeting: Meeting) -> MeetingRecord:
     """A meeting's agenda, attendance, live quorum of each item for decision, actions and minutes."""
-    on = timezone.localtime(meeting.starts_at).date()
-    committees = list(meeting.committees.order_by("name"))
-    ids = [c.pk for c in committees]
-    items = list(
-        meeting.items.select_related("committee", "ccg", "function", "matter", "ratifies").order_by("number")
+    return meeting_records([meeting])[0]
+
+
+def meeting_records(meetings: list[Meeting]) -> list[MeetingRecord]:
+    """The records of several meetings in a fixed number of queries (a year's meetings for a pack)."""
+    if not meetings:
+        return []
+    ids = [m.pk for m in meetings]
+    prefetch_related_objects(meetings, Prefetch("committees", queryset=Committee.objects.order_by("name")))
+    committee_ids = {c.pk for m in meetings for c in m.committees.all()}
+    items: dict[int, list[AgendaItem]] = {pk: [] for pk in ids}
+    for item in (
+        AgendaItem.objects.filter(meeting_id__in=ids)
+        .select_related("committee", "ccg", "function", "matter", "ratifies")
+        .order_by("meeting_id", "number")
+    ):
+        items[item.meeting_id].append(item)
+    decisions = {d.item_id: d for d in Decision.objects.filter(item__meeting_id__in=ids) if d.item_id}
+    # Every seat of the meetings' committees, in the order pages show them; who sat is decided per date.
+    seats = list(
+        Membership.objects.filter(committee_id__in=committee_ids)
+        .select_related("person")
+        .order_by("office", "person__full_name")
     )
-    decisions = {d.item_id: d for d in Decision.objects.filter(item__meeting=meeting) if d.item_id}
-    members: dict[int, list[Membership]] = {pk: [] for pk in ids}
-    for membership in _sitting(Membership.objects.filter(committee_id__in=ids), on):
-        members[membership.committee_id].append(membership)
-    attendance = {a.person_id: a for a in meeting.attendances.select_related("person")}
-    member_ids = {m.person_id for seats in members.values() for m in seats}
+    attendance: dict[int, dict[int, Attendance]] = {pk: {} for pk in ids}
+    for row in Attendance.objects.filter(meeting_id__in=ids).select_related("person"):
+        attendance[row.meeting_id][row.person_id] = row
+    terms = {
+        t.committee_id: t
+        for t in TermsOfReference.objects.filter(committee_id__in=committee_ids, status=ToRStatus.APPROVED)
+    }
+    exclusions: dict[int, dict[int, Exclusion]] = {}
+    for exclusion in Exclusion.objects.filter(item__meeting_id__in=ids).select_related("person"):
+        exclusions.setdefault(exclusion.item_id, {})[exclusion.person_id] = exclusion
+    actions: dict[int, list[Action]] = {pk: [] for pk in ids}
+    for action in (
+        Action.objects.filter(meeting_id__in=ids).select_related("owner", "item").order_by("due_on", "id")
+    ):
+        actions[action.meeting_id].append(action)
+    minutes = {
+        m.meeting_id: m
+        for m in Minutes.objects.filter(meeting_id__in=ids).select_related(
+            "approved_at_meeting", "approved_by"
+        )
+    }
+    return [
+        _meeting_record(
+            meeting,
+            items[meeting.pk],
+            decisions,
+            seats,
+            attendance[meeting.pk],
+            terms,
+            exclusions,
+            actions[meeting.pk],
+            minutes.get(meeting.pk),
+        )
+        for meeting in meetings
+    ]
+
+
+def _meeting_record(
+    meeting: Meeting,
+    items: list[AgendaItem],
+    decisions: dict[int, Decision],
+    seats: list[Membership],
+    attendance: dict[int, Attendance],
+    terms: dict[int, TermsOfReference],
+    exclusions: dict[int, dict[int, Exclusion]],
+    actions: list[Action],
+    minutes: Minutes | None,
+) -> MeetingRecord:
+    on = timezone.localtime(meeting.starts_at).date()
+    committees = list(meeting.committees.all())
+    members: dict[int, list[Membership]] = {c.pk: [] for c in committees}
+    for membership in seats:
+        sitting = membership.starts_on <= on and (membership.ends_on is None or membership.ends_on > on)
+        if sitting and membership.committee_id in members:
+            members[membership.committee_id].append(membership)
+    member_ids = {m.person_id for sitting in members.values() for m in sitting}
     guests = sorted(
         (a for a in attendance.values() if a.person_id not in member_ids), key=lambda a: a.person.full_name
     )
     present = {pid for pid, a in attendance.items() if a.status == AttendanceStatus.PRESENT}
-    terms = {
-        t.committee_id: t
-        for t in TermsOfReference.objects.filter(committee_id__in=ids, status=ToRStatus.APPROVED)
-    }
-    exclusions: dict[int, dict[int, Exclusion]] = {}
-    for exclusion in Exclusion.objects.filter(item__meeting=meeting).select_related("person"):
-        exclusions.setdefault(exclusion.item_id, {})[exclusion.person_id] = exclusion
     quorums = {
         item.pk: _count_quorum(
             item,
@@ -466,15 +527,13 @@ def meeting_record(meeting: Meeting) -> MeetingRecord:
         meeting=meeting,
         committees=committees,
         items=items,
-        decisions=decisions,
+        decisions={item.pk: decisions[item.pk] for item in items if item.pk in decisions},
         members=members,
         attendance=attendance,
         guests=guests,
         quorums=quorums,
-        actions=list(meeting.actions.select_related("owner", "item").order_by("due_on", "id")),
-        minutes=Minutes.objects.filter(meeting=meeting)
-        .select_related("approved_at_meeting", "approved_by")
-        .first(),
+        actions=actions,
+        minutes=minutes,
     )
 
 

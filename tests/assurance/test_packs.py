@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
-from assurance import services
+from assurance import selectors, services
 from assurance.models import AssurancePack, PackReview, PackStatus, ReviewOutcome
 from assurance.tasks import pack_generate_task
 from cocomm.audit import system_user
@@ -222,3 +224,17 @@ def test_the_areas_reviewer_records_the_outcome_and_the_officer_responds(
 
 def test_every_assurance_model_keeps_history() -> None:
     assert hasattr(AssurancePack, "history") and hasattr(PackReview, "history")
+
+
+def test_gathering_a_pack_takes_the_same_queries_for_one_meeting_or_five(scene: Scene) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            data = selectors.pack_data(scene.ccg, START, END)
+        assert len(data.meetings) == len(data.decisions)
+        return len(captured)
+
+    one_meeting = queries()
+    for month in range(7, 11):
+        decide(scene.board, scene.ccg, dt.date(2016, month, 9), f"Decision of month {month}", declare=True)
+
+    assert queries() == one_meeting
