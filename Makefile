@@ -79,3 +79,4 @@ BENCHMARK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cocomm_benchmark
 benchmark: dev-deps static-deps
 	@psql "$(BENCHMARK_DATABASE_URL:/cocomm_benchmark=/postgres)" -qc "CREATE DATABASE cocomm_benchmark" 2>/dev/null || true
 	DATABASE_URL=$(BENCHMARK_DATABASE_URL) $(PY) -m tests.benchmarks.national_scale
+	DATABASE_URL=$(BENCHMARK_DATABASE_URL) $(PY) -m tests.benchmarks.assurance_pack

@@ -68,6 +68,8 @@ def _review_of(pack: AssurancePack) -> PackReview | None:
 
 @login_required
 def pack_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    # Each form on the page names itself in a hidden "form" field, so an empty submission is
+    # still bound to its form and answered with errors.
     pack = selectors.pack_get(request.user, pk)
     review = _review_of(pack)
     review_form = response_form = None
@@ -76,10 +78,12 @@ def pack_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         and review is None
         and permissions.can_review_pack(request.user, pack.ccg)
     ):
-        review_form = ReviewForm(request.POST if "outcome" in request.POST else None)
+        review_form = ReviewForm(request.POST if request.POST.get("form") == "review" else None)
     if review is not None and permissions.can_respond_to_review(request.user, pack.ccg):
         initial = {"response": review.response}
-        response_form = ResponseForm(request.POST if "response" in request.POST else None, initial=initial)
+        response_form = ResponseForm(
+            request.POST if request.POST.get("form") == "response" else None, initial=initial
+        )
     if request.method == "POST":
         if review_form is not None and review_form.is_bound and review_form.is_valid():
             try:

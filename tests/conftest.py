@@ -87,16 +87,22 @@ BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture
-def celery_worker() -> Iterator[Any]:
-    """A worker thread consuming from Redis, with eager mode off, for the length of one test."""
+def celery_broker() -> Iterator[None]:
+    """Tasks go to Redis instead of running in-process, for the length of one test."""
     saved = {key: app.conf.get(key) for key in ("broker_url", "result_backend", "task_always_eager")}
     _forget_connections()
     app.conf.update(broker_url=BROKER, result_backend=BROKER, task_always_eager=False)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20) as worker:
-            yield worker
+        yield
     finally:
         app.conf.update(saved)
+
+
+@pytest.fixture
+def celery_worker(celery_broker: None) -> Iterator[Any]:
+    """A worker thread consuming from Redis (see `celery_broker`), for the length of one test."""
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20) as worker:
+        yield worker
 
 
 def _forget_connections() -> None:

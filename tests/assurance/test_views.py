@@ -106,19 +106,40 @@ def test_the_officer_asks_for_a_pack_from_the_list_page(
 def test_the_review_and_response_forms(scene: Scene, pack: AssurancePack) -> None:
     url = reverse("pack-detail", args=[pack.pk])
     outsider = client_for(scene.other_reviewer)
-    assert outsider.post(url, {"outcome": "full", "comments": "x"}).status_code == 404
+    assert outsider.post(url, {"form": "review", "outcome": "full", "comments": "x"}).status_code == 404
 
     response = client_for(scene.reviewer).post(
-        url, {"outcome": "substantial", "comments": "Sound.", "actions": "Chase declarations."}
+        url,
+        {"form": "review", "outcome": "substantial", "comments": "Sound.", "actions": "Chase declarations."},
     )
     assert response.status_code == 302
     assert PackReview.objects.get(pack=pack).outcome == "substantial"
 
-    response = client_for(scene.officer).post(url, {"response": "Chased."})
+    assert client_for(scene.reviewer).post(url, {"form": "response", "response": "x"}).status_code == 404
+    response = client_for(scene.officer).post(url, {"form": "response", "response": "Chased."})
     assert response.status_code == 302
     assert PackReview.objects.get(pack=pack).response == "Chased."
     body = client_for(scene.reviewer).get(reverse("api-assurance-pack-detail", args=[pack.pk])).json()
     assert body["review"]["outcome"] == "substantial" and body["review"]["response"] == "Chased."
+
+
+def test_an_empty_review_or_response_is_answered_with_errors_and_nothing_saved(
+    scene: Scene, pack: AssurancePack
+) -> None:
+    url = reverse("pack-detail", args=[pack.pk])
+
+    empty_review = client_for(scene.reviewer).post(url, {"form": "review", "comments": "", "actions": ""})
+
+    assert empty_review.status_code == 200
+    assert "Select the level of assurance" in empty_review.content.decode()
+    assert "Enter your comments" in empty_review.content.decode()
+    assert not PackReview.objects.filter(pack=pack).exists()
+
+    services.review_record(pack=pack, outcome="full", comments="Sound.", actions="", by=scene.reviewer)
+    empty_response = client_for(scene.officer).post(url, {"form": "response", "response": "  "})
+    assert empty_response.status_code == 200
+    assert "Enter the CCG&#x27;s response" in empty_response.content.decode()
+    assert PackReview.objects.get(pack=pack).response == ""
 
 
 def test_a_second_version_shows_what_changed(
