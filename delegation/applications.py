@@ -29,7 +29,16 @@ from functions.models import Level
 CCG_STEPS = frozenset(
     {ApplicationStatus.EVIDENCE_GATHERED, ApplicationStatus.MEMBER_VOTE, ApplicationStatus.GOVERNING_BODY}
 )
-EVIDENCE_OPEN = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.EVIDENCE_GATHERED})
+# Evidence may arrive until the application goes to NHS England: a document found missing at
+# submission can still be added, rather than the application having to be withdrawn.
+EVIDENCE_OPEN = frozenset(
+    {
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.EVIDENCE_GATHERED,
+        ApplicationStatus.MEMBER_VOTE,
+        ApplicationStatus.GOVERNING_BODY,
+    }
+)
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -120,7 +129,7 @@ def evidence_add(
     by: User,
     reason: str,
 ) -> ApplicationEvidence:
-    """Add a document the application rests on, while evidence is still being gathered."""
+    """Add a document the application rests on, at any time before it is submitted."""
     application = _locked(application)
     _require(
         can_manage_application(by, application.ccg),
