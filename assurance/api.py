@@ -30,7 +30,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.routers import SimpleRouter
 
-from assurance.models import AssurancePack, PackReview, PackStatus
+from assurance.models import AssurancePack, PackReview, PackStatus, ReviewOutcome
 from assurance.selectors import packs_visible_to
 from delegation.api import ApiErrorSerializer
 
@@ -180,7 +180,63 @@ class AssurancePackViewSet(
         return FileResponse(pack.file.open("rb"), content_type="application/pdf", filename=name)
 
 
+class ReviewListSerializer(PackReviewSerializer):
+    pack = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The reviewed pack's id.")  # type: ignore[var-annotated]
+    ccg = serializers.CharField(source="pack.ccg.ods_code", read_only=True, help_text="The CCG's ODS code.")
+    period_start = serializers.DateField(source="pack.period_start", read_only=True)
+    period_end = serializers.DateField(source="pack.period_end", read_only=True)
+    version = serializers.IntegerField(source="pack.version", read_only=True)
+
+    class Meta(PackReviewSerializer.Meta):
+        fields = ["pack", "ccg", "period_start", "period_end", "version", *PackReviewSerializer.Meta.fields]
+        read_only_fields = fields
+
+
+class ReviewQuerySerializer(serializers.Serializer[Any]):
+    ccg = serializers.CharField(required=False, help_text="Only this CCG's reviews, by ODS code (any case).")
+    outcome = serializers.ChoiceField(
+        choices=ReviewOutcome.choices, required=False, help_text="Only reviews with this outcome."
+    )
+
+
+@extend_schema(tags=["Assurance packs"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="List NHS England's reviews of assurance packs",
+        description=(
+            "The reviews of the packs you may see, newest first, with the CCG's response. "
+            "Needs a logged-in session."
+        ),
+        parameters=[ReviewQuerySerializer],
+        responses={
+            200: ReviewListSerializer(many=True),
+            400: OpenApiResponse(ApiErrorSerializer, "An unknown outcome."),
+            403: NOT_LOGGED_IN,
+        },
+    ),
+)
+class PackReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[PackReview]):
+    """Reviews of the packs the caller may see, for an area team's overview."""
+
+    authentication_classes = (SessionAuthentication,)
+    permission_classes = (IsAuthenticated,)
+    serializer_class = ReviewListSerializer
+
+    def get_queryset(self) -> QuerySet[PackReview]:
+        query = ReviewQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        reviews = PackReview.objects.filter(pack__in=packs_visible_to(self.request.user)).select_related(
+            "pack__ccg", "reviewer", "responded_by"
+        )
+        if ccg := query.validated_data.get("ccg"):
+            reviews = reviews.filter(pack__ccg__ods_code__iexact=ccg)
+        if outcome := query.validated_data.get("outcome"):
+            reviews = reviews.filter(outcome=outcome)
+        return reviews.order_by("-reviewed_on", "-pk")
+
+
 router = SimpleRouter()
 router.register("assurance-packs", AssurancePackViewSet, basename="api-assurance-pack")
+router.register("assurance-reviews", PackReviewViewSet, basename="api-assurance-review")
 
 urlpatterns: list[URLPattern | URLResolver] = [*router.urls]

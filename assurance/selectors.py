@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from assurance import permissions, rules
 from assurance.models import AssurancePack, PackStatus
 from cocomm.models import CCG, Role, RoleKind, RoleStatus
 from cocomm.permissions import AnyUser, is_administrator
+from cocomm.selectors import ccgs_visible_to
 from committees.choices import AttendanceStatus, DecisionStatus, Purpose
 from committees.models import AgendaItem, Committee, Decision, Exclusion, Meeting
 from committees.selectors import Composition, ItemQuorum, compositions_of, meeting_records
@@ -313,6 +314,38 @@ def packs_visible_to(user: AnyUser) -> QuerySet[AssurancePack]:
     ccg_ids = [ccg for kind, ccg, _ in roles if kind == RoleKind.GOVERNANCE_OFFICER]
     area_ids = [area for kind, _, area in roles if kind == RoleKind.NHSE_REVIEWER]
     return packs.filter(Q(ccg_id__in=ccg_ids) | Q(ccg__area_team_id__in=area_ids))
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    """A CCG on the reviewer's overview: its latest ready pack, that pack's review, work in hand."""
+
+    ccg: CCG
+    latest: AssurancePack | None
+    in_progress: bool
+
+    @property
+    def awaiting_review(self) -> bool:
+        return self.latest is not None and getattr(self.latest, "review", None) is None
+
+
+def pack_overview(user: AnyUser) -> list[OverviewRow]:
+    """Every CCG the user may see with its latest ready pack and review (3 queries, any number of CCGs)."""
+    ready = AssurancePack.objects.filter(ccg=OuterRef("pk"), status=PackStatus.READY).order_by(
+        "-period_end", "-period_start", "-version"
+    )
+    working = AssurancePack.objects.filter(
+        ccg=OuterRef("pk"), status__in=[PackStatus.QUEUED, PackStatus.GENERATING]
+    )
+    ccgs = list(
+        ccgs_visible_to(user, CCG.objects.select_related("area_team"))
+        .annotate(latest_ready_id=Subquery(ready.values("pk")[:1]), in_progress=Exists(working))
+        .order_by("area_team__name", "name")
+    )
+    latest = AssurancePack.objects.select_related("review__reviewer").in_bulk(
+        [c.latest_ready_id for c in ccgs if c.latest_ready_id]
+    )
+    return [OverviewRow(c, latest.get(c.latest_ready_id), c.in_progress) for c in ccgs]
 
 
 def pack_get(user: AnyUser, pk: int) -> AssurancePack:

@@ -6,6 +6,8 @@ a form, call a service, redirect.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,6 +29,26 @@ def _crumbs(pack_ccg_name: str, ods_code: str) -> list[tuple[str, str]]:
         (pack_ccg_name, reverse("ccg-detail", args=[ods_code])),
         ("Assurance packs", reverse("pack-list", args=[ods_code])),
     ]
+
+
+@login_required
+def pack_overview(request: AuthenticatedRequest) -> HttpResponse:
+    """For a reviewer with many CCGs: each CCG's latest pack and where its review stands."""
+    rows = selectors.pack_overview(request.user)
+    outcomes = Counter(
+        row.latest.review.get_outcome_display() for row in rows if row.latest and not row.awaiting_review
+    )
+    return render(
+        request,
+        "assurance/pack_overview.html",
+        {
+            "rows": rows,
+            "without_pack": sum(1 for row in rows if row.latest is None),
+            "awaiting_review": sum(1 for row in rows if row.awaiting_review),
+            "outcomes": sorted(outcomes.items()),
+            "crumbs": [("Home", reverse("home"))],
+        },
+    )
 
 
 @login_required

@@ -230,6 +230,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Swagger UI would send the schema's address to an outside validator; keep every request here.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Several models have an "outcome" field; name each set of choices after what it grades.
+    "ENUM_NAME_OVERRIDES": {"ReviewOutcomeEnum": "assurance.models.ReviewOutcome"},
 }
 
 # Security: on whenever DEBUG is off (that is what `check --deploy` verifies).

@@ -6,13 +6,19 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assurance import services
 from assurance.models import AssurancePack, PackReview, PackStatus
-from cocomm.models import User
+from cocomm import services as core_services
+from cocomm.audit import system_user
+from cocomm.models import CCG, RoleKind, User
 from tests.assurance.conftest import END, START, Scene
+from tests.factories.cocomm import CCGFactory
+from tests.factories.delegation import give_level
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +167,68 @@ def test_a_pack_in_progress_reloads_its_page_until_it_is_ready(scene: Scene, pac
     assert '<meta http-equiv="refresh" content="5">' in in_progress
     assert "updates itself every few seconds" in in_progress
     assert 'http-equiv="refresh"' not in ready
+
+
+def test_the_overview_shows_each_ccg_of_the_area_with_its_latest_pack_and_review(
+    scene: Scene, pack: AssurancePack, other_ccg: CCG, django_capture_on_commit_callbacks: Any
+) -> None:
+    reviewer = client_for(scene.reviewer)
+    page = reviewer.get(reverse("pack-overview")).content.decode()
+
+    assert scene.ccg.name in page and other_ccg.name not in page  # another area's CCG
+    assert "Awaiting review" in page and "<strong>1</strong> pack awaiting review" in page
+    assert reverse("pack-detail", args=[pack.pk]) in page
+
+    services.review_record(pack=pack, outcome="limited", comments="Gaps.", actions="", by=scene.reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.pack_request(ccg=scene.ccg, start=START, end=END, by=scene.officer)
+    second.refresh_from_db()
+    page = reviewer.get(reverse("pack-overview")).content.decode()
+    # The newest ready version is the one to review; the earlier one's outcome no longer counts.
+    assert reverse("pack-detail", args=[second.pk]) in page and "Limited assurance:" not in page
+    services.review_record(pack=second, outcome="full", comments="Fixed.", actions="", by=scene.reviewer)
+    page = reviewer.get(reverse("pack-overview")).content.decode()
+    assert "Full assurance: <strong>1</strong>" in page and "<strong>0</strong> packs awaiting review" in page
+    london = client_for(scene.other_reviewer).get(reverse("pack-overview")).content.decode()
+    assert other_ccg.name in london and scene.ccg.name not in london
+
+
+def test_the_overview_takes_the_same_queries_for_one_ccg_or_many(
+    scene: Scene, pack: AssurancePack, django_capture_on_commit_callbacks: Any
+) -> None:
+    reviewer = client_for(scene.reviewer)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert reviewer.get(reverse("pack-overview")).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for n in range(3):
+        ccg = CCGFactory(area_team=scene.ccg.area_team, name=f"NHS Extra {n} CCG")
+        give_level(ccg, 3, START)
+        officer = User.objects.get(pk=scene.officer.pk)
+        core_services.role_grant(
+            user=officer, kind=RoleKind.GOVERNANCE_OFFICER, ccg=ccg, by=system_user(), reason="Test data"
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            made = services.pack_request(ccg=ccg, start=START, end=END, by=officer)
+        made.refresh_from_db()
+        services.review_record(pack=made, outcome="full", comments="Sound.", actions="", by=scene.reviewer)
+
+    assert queries() == one
+
+
+def test_the_reviews_api_lists_the_area_reviews_with_filters(scene: Scene, pack: AssurancePack) -> None:
+    services.review_record(pack=pack, outcome="substantial", comments="Sound.", actions="", by=scene.reviewer)
+    url = reverse("api-assurance-review-list")
+
+    listed = client_for(scene.reviewer).get(url, {"ccg": scene.ccg.ods_code.lower()}).json()["results"]
+    assert [(r["pack"], r["ccg"], r["outcome"], r["version"]) for r in listed] == [
+        (pack.pk, scene.ccg.ods_code, "substantial", 1)
+    ]
+    assert client_for(scene.reviewer).get(url, {"outcome": "full"}).json()["results"] == []
+    bad = client_for(scene.reviewer).get(url, {"outcome": "excellent"})
+    assert bad.status_code == 400 and "outcome" in bad.json()
+    assert client_for(scene.other_reviewer).get(url).json()["results"] == []
+    assert Client().get(url).status_code == 403
