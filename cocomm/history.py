@@ -2,8 +2,8 @@
 
 Any record's History page is built from one or more historical querysets (a CCG's page also
 shows the history of its level assignments and localities). The cost is one query per
-historical model, one for the authors and one per kind of related record named in a change,
-however many rows there are.
+historical model, one for the authors and one per kind of related record named in a change
+(with that record's own parents), however many rows there are.
 """
 
 from __future__ import annotations
@@ -87,7 +87,10 @@ def history_entries(*historical_querysets: Iterable[Any]) -> list[HistoryEntry]:
                     wanted[fk.related_model].add(value)
     related: dict[tuple[Any, Any], str] = {}
     for related_model, ids in wanted.items():
-        for obj in related_model._default_manager.filter(pk__in=ids):
+        # A record's name often names its own parents (an assessment is "CCG: readiness for
+        # function"), so load those with it rather than one query per record.
+        parents = [f.name for f in related_model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+        for obj in related_model._default_manager.filter(pk__in=ids).select_related(*parents):
             related[(related_model, obj.pk)] = str(obj)
     users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
 

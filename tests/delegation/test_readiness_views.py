@@ -540,8 +540,13 @@ def test_the_readiness_history_costs_the_same_queries_as_changes_pile_up(
         action = readiness.readiness_action_add(assessment=first, description=f"More {n}", by=officer)
         readiness.readiness_action_done(action=action, by=officer, reason=f"Closed {n}")
     many = queries_for(client, url)
+    # More functions assessed, each with an action: each record's name is loaded with its parents.
+    for number in range(3, 9):
+        assessment = record(level2_ccg, number, officer)
+        readiness.readiness_action_add(assessment=assessment, description="Step", by=officer)
+    more_functions = queries_for(client, url)
 
-    assert few == many
+    assert few == many == more_functions
     assert "Closed 9" in client.get(url).content.decode()
 
 
