@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import yaml
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -232,3 +233,13 @@ def test_the_reviews_api_lists_the_area_reviews_with_filters(scene: Scene, pack:
     assert bad.status_code == 400 and "outcome" in bad.json()
     assert client_for(scene.other_reviewer).get(url).json()["results"] == []
     assert Client().get(url).status_code == 403
+
+
+def test_the_schema_describes_the_packs_and_reviews_endpoints() -> None:
+    schema = yaml.safe_load(Client().get(reverse("api-schema")).content)
+
+    reviews = schema["paths"]["/api/v1/assurance-reviews/"]["get"]
+    assert {p["name"] for p in reviews["parameters"]} >= {"ccg", "outcome"}
+    outcome = next(p for p in reviews["parameters"] if p["name"] == "outcome")
+    assert set(outcome["schema"]["enum"]) == {"full", "substantial", "limited", "none"}
+    assert "/api/v1/assurance-packs/{id}/download/" in schema["paths"]
