@@ -1,0 +1,117 @@
+"""Forms for decisions: exclusions, the resolution, the votes and the chair's action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms.boundfield import BoundField
+
+from cocomm.forms import reason_field
+from cocomm.models import CCG, Person
+from committees.choices import ExclusionScope, VoteChoice
+from committees.forms._common import CommitteeForm, PersonChoiceField, _functions_field, _queryset
+from committees.models import Committee
+
+
+class ExclusionForm(CommitteeForm):
+    person = PersonChoiceField(
+        label="Member",
+        queryset=Person.objects.none(),
+        empty_label="Choose a member",
+        error_messages={"required": "Select the member who declared an interest"},
+    )
+    scope = forms.ChoiceField(
+        label="The chair's ruling",
+        choices=ExclusionScope.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether they leave or stay without voting"},
+    )
+    reason = forms.CharField(
+        label="The interest declared",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the minutes and the history with your name.",
+        error_messages={"required": "Describe the interest declared"},
+    )
+
+    def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _queryset(self, "person", people)
+
+
+class DecisionProposeForm(CommitteeForm):
+    resolution = forms.CharField(
+        label="Resolution",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the committee is asked to resolve, such as: approve the list closure for 6 months.",
+        error_messages={"required": "Enter the resolution put to the committee"},
+    )
+    reason = reason_field()
+
+
+class VoteForm(CommitteeForm):
+    """One row per voter the user may record: for, against or abstain."""
+
+    def __init__(self, *args: Any, voters: list[Person], current: dict[int, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.voters = voters
+        for person in voters:
+            self.fields[self.voter_field(person.pk)] = forms.ChoiceField(
+                label=f"{person}'s vote",
+                choices=VoteChoice.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=current.get(person.pk),
+            )
+
+    @staticmethod
+    def voter_field(person_id: int) -> str:
+        return f"vote_{person_id}"
+
+    def rows(self) -> list[tuple[Person, BoundField]]:
+        return [(p, self[self.voter_field(p.pk)]) for p in self.voters]
+
+    def chosen(self) -> list[tuple[Person, str]]:
+        return [
+            (p, self.cleaned_data[self.voter_field(p.pk)])
+            for p in self.voters
+            if self.cleaned_data.get(self.voter_field(p.pk))
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not any(cleaned.get(self.voter_field(p.pk)) for p in self.voters):
+            raise ValidationError("Choose for, against or abstain for at least one member")
+        return cleaned
+
+
+class VirtualDecisionForm(CommitteeForm):
+    ccg = forms.ModelChoiceField(
+        label="CCG",
+        queryset=CCG.objects.none(),
+        empty_label="Choose a CCG",
+        error_messages={"required": "Select the CCG"},
+    )
+    function = _functions_field()
+    resolution = forms.CharField(
+        label="Decision",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the decision you are taking"},
+    )
+    urgency_reason = forms.CharField(
+        label="Why it cannot wait for the next meeting",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The next meeting is asked to ratify it, and sees this reason.",
+        error_messages={"required": "Say why the decision cannot wait for the next meeting"},
+    )
+
+    def __init__(self, *args: Any, committee: Committee, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _queryset(self, "ccg", committee.ccgs.order_by("name"))
+        _queryset(self, "function", committee.functions.order_by("number"))
