@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,14 +16,7 @@ from cocomm.permissions import AnyUser
 from committees import rules as committee_rules
 from committees.choices import AttendanceStatus, CommitteeKind, Purpose
 from committees.models import AgendaItem, Attendance, Committee, Meeting, Membership, MembershipStatus
-from committees.selectors import (
-    approved_terms,
-    as_seat,
-    item_quorum,
-    meetings_visible_to,
-    quorum_rule,
-    seats_on,
-)
+from committees.selectors import as_seat, meeting_record, meetings_visible_to, seats_on
 from conflicts import permissions, rules
 from conflicts.models import (
     Breach,
@@ -83,22 +76,17 @@ class ItemCheck:
 def meeting_checklist(meeting: Meeting) -> list[ItemCheck]:
     """Likely conflicts on each business item, and which items would become inquorate if every
     flagged member stepped out (members expected: all but those who sent apologies or were absent)."""
+    # The meeting's record (seats, attendance, each item's live quorum) comes in a fixed number of
+    # queries, so the checklist costs the same however many items and members there are.
+    record = meeting_record(meeting)
     on = timezone.localtime(meeting.starts_at).date()
-    items = [
-        i
-        for i in meeting.items.select_related("committee", "function").prefetch_related(
-            "practices", "organisations"
-        )
-        if i.committee_id is not None and not i.standard
-    ]
-    seats_by_committee: dict[int, list[Membership]] = {}
-    for committee in meeting.committees.all():
-        seats_by_committee[committee.pk] = seats_on(committee, on)
-    attendance = {a.person_id: a.status for a in Attendance.objects.filter(meeting=meeting)}
-    people = {m.person_id for seats in seats_by_committee.values() for m in seats} | {
-        pid for pid, status in attendance.items() if status == AttendanceStatus.IN_ATTENDANCE
+    items = [i for i in record.items if i.committee_id is not None and not i.standard]
+    prefetch_related_objects(items, "practices", "organisations")
+    attendance = {pid: a.status for pid, a in record.attendance.items()}
+    persons = {m.person_id: m.person for seats in record.members.values() for m in seats} | {
+        pid: a.person for pid, a in record.attendance.items() if a.status == AttendanceStatus.IN_ATTENDANCE
     }
-    interests = [_fact(d) for d in current_interests(sorted(people), on)]
+    interests = [_fact(d) for d in current_interests(sorted(persons), on)]
     facts = [
         rules.ItemFact(
             item_id=i.pk,
@@ -111,24 +99,23 @@ def meeting_checklist(meeting: Meeting) -> list[ItemCheck]:
         for i in items
     ]
     flags = rules.detect(facts, interests)
-    names = {p.pk: str(p) for p in Person.objects.filter(pk__in=people)}
+    names = {pk: str(person) for pk, person in persons.items()}
     checks = []
     for item in items:
         check = ItemCheck(item=item, flags=[f for f in flags if f.item_id == item.pk], names=names)
-        if item.purpose == Purpose.DECISION and item.committee is not None:
-            committee = item.committee
-            check.quorate_now = item_quorum(item, committee=committee).quorate
-            terms = approved_terms(committee)
-            if terms is not None:
+        quorum = record.quorums.get(item.pk)
+        if item.purpose == Purpose.DECISION and item.committee is not None and quorum is not None:
+            check.quorate_now = quorum.quorate
+            rule = quorum.rule  # None when the committee has no approved terms of reference
+            if rule is not None:
                 flagged = {f.person_id for f in check.flags}
                 expected = [
                     as_seat(m)
-                    for m in seats_by_committee.get(committee.pk, [])
+                    for m in record.members.get(item.committee.pk, [])
                     if attendance.get(m.person_id)
                     not in (AttendanceStatus.APOLOGIES, AttendanceStatus.ABSENT)
                     and m.person_id not in flagged
                 ]
-                rule = quorum_rule(terms)
                 result = committee_rules.quorum(rule, expected)
                 check.quorate_if_flagged_leave = result.quorate
                 check.explanation_if_flagged_leave = result.explain(rule)

@@ -24,7 +24,7 @@ from committees.choices import (
     VoteChoice,
 )
 from committees.minutes import compose_minutes
-from committees.models import Decision, Membership, TermsOfReference
+from committees.models import Decision, Matter, Membership, TermsOfReference, Vote
 from committees.selectors import composition_of, item_quorum
 from functions.models import Function
 from tests.factories.committees import Board, decision_item, joint_committee, meeting_of, pccc, seat
@@ -41,7 +41,7 @@ def level3_ccg(level2_ccg: CCG) -> CCG:
     return level2_ccg
 
 
-def list_closure(ccg: CCG) -> services.Matter:
+def list_closure(ccg: CCG) -> Matter:
     return services.matter_raise(
         ccg=ccg,
         function=Function.objects.get(number=3),
@@ -309,8 +309,7 @@ def test_an_approved_decision_cannot_be_edited_and_its_history_shows_who_did_wha
     assert {("Proposed by the chair", chair), ("Vote opened", chair), ("Vote closed", chair)} <= history
     assert ("Approved by the chair", chair) in history
     vote_rows = {
-        h.person.full_name: h.history_user.username
-        for h in services.Vote.history.filter(decision_id=decision.pk)
+        h.person.full_name: h.history_user.username for h in Vote.history.filter(decision_id=decision.pk)
     }
     assert vote_rows["Lay Member"] == chair
 

@@ -8,11 +8,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cocomm.audit import system_user
 from cocomm.models import CCG, RoleKind
 from committees import services as committee_services
 from committees.choices import CommitteeKind, MatterKind, MemberCategory, Office, VoteChoice
+from committees.models import Meeting
 from committees.selectors import item_quorum
 from conflicts import selectors, services
 from conflicts.models import Declaration, InterestType, ProcurementRecord, ReferralRoute, Ruling
@@ -149,6 +152,45 @@ def test_an_ended_interest_is_not_flagged(board: Board, level3_ccg: CCG) -> None
     )
     item = list_closure_item(board, level3_ccg, practice)
     assert all(not c.flags for c in selectors.meeting_checklist(item.meeting))
+
+
+def checklist_queries(meeting: Meeting) -> tuple[int, list[selectors.ItemCheck]]:
+    with CaptureQueriesContext(connection) as queries:
+        checks = selectors.meeting_checklist(meeting)
+    return len(queries), checks
+
+
+def test_the_checklist_takes_as_many_queries_for_five_flagged_items_as_for_one(
+    board: Board, level3_ccg: CCG
+) -> None:
+    practice = PracticeFactory(ccg=level3_ccg)
+    partner_interest(board, level3_ccg, practice)
+    one = list_closure_item(board, level3_ccg, practice).meeting
+    one_count, one_checks = checklist_queries(one)
+    # More members with interests, and five items for decision, each touching a flagged member.
+    seat(board, "gp_three", MemberCategory.CLINICAL)
+    seat(board, "gp_four", MemberCategory.CLINICAL)
+    five = meeting_of(board, on=dt.date(2016, 7, 1))
+    for n, key in enumerate(["gp_one", "gp_two", "gp_three", "gp_four", "gp_one"]):
+        other = PracticeFactory(ccg=level3_ccg, name=f"Practice {n}")
+        partner_interest(board, level3_ccg, other, key=key)
+        matter = committee_services.matter_raise(
+            ccg=level3_ccg,
+            function=Function.objects.get(number=3),
+            kind=MatterKind.LIST_CLOSURE,
+            title=f"{other.name} applies to close its list",
+            practices=[other],
+            by=system_user(),
+            reason="Received",
+        )
+        committee_services.matter_schedule(matter=matter, meeting=five, by=system_user(), reason="Agenda")
+
+    five_count, five_checks = checklist_queries(five)
+
+    assert [len(c.flags) for c in one_checks] == [1]
+    assert len(five_checks) == 5
+    assert all(c.flags and c.quorate_now is not None for c in five_checks)
+    assert five_count == one_count
 
 
 # Rulings, quorum and referral ------------------------------------------------------------------------------

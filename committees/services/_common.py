@@ -1,0 +1,92 @@
+"""Private helpers the committees services share: permission refusals, transitions, routing checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
+from django.utils import timezone
+
+from cocomm.audit import save_audited
+from cocomm.models import CCG, User
+from cocomm.text import in_sentence
+from committees import permissions, rules
+from committees.choices import MinutesStatus, Purpose
+from committees.models import AgendaItem, Committee, Decision, Meeting, Minutes
+from delegation.selectors import routing_for, with_levels
+from functions.models import Function
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _move(obj: Any, status: str, *, by: User, reason: str) -> None:
+    """Move a record along its TRANSITIONS table, refusing any other step."""
+    if status not in obj.TRANSITIONS[obj.status]:
+        raise ValidationError(
+            f"A {obj._meta.verbose_name} that is {obj.get_status_display().lower()} cannot become {status}."
+        )
+    obj.status = status
+    save_audited(obj, by=by, reason=reason)
+
+
+def _meeting_date(meeting: Meeting) -> dt.date:
+    return timezone.localtime(meeting.starts_at).date()
+
+
+def _check_may_decide(committee: Committee, ccg: CCG, function: Function, on: dt.date) -> None:
+    """Refuse, with the reason, unless the routing rule names this committee for the CCG on the date."""
+    routed = routing_for(with_levels(CCG.objects.filter(pk=ccg.pk)).get(), function, on)
+    allowed, why = rules.may_decide(
+        kind=rules.CommitteeKind(committee.kind),
+        serves_ccg=committee.ccgs.filter(pk=ccg.pk).exists(),
+        covers_function=committee.functions.filter(pk=function.pk).exists(),
+        decided_by=routed.decided_by,
+    )
+    if not allowed:
+        level = f"level {routed.level}" if routed.level is not None else "no level"
+        raise ValidationError(
+            f"{committee} may not decide function {function.number} for {ccg.name} on {on:%-d %B %Y}: "
+            f"{ccg.name} held {level} ({in_sentence(routed.right.label)}), "
+            f"so {in_sentence(routed.decided_by.label)} decides. {why}"
+        )
+
+
+def _can_manage_meeting(user: User, meeting: Meeting) -> bool:
+    return any(permissions.can_manage_committee(user, c) for c in meeting.committees.all())
+
+
+def _require_minutes_open(meeting: Meeting) -> None:
+    if Minutes.objects.filter(meeting=meeting, status=MinutesStatus.APPROVED).exists():
+        raise ValidationError("The minutes of this meeting are approved; its record is frozen.")
+
+
+def _ratification_item_add(meeting: Meeting, decision: Decision, *, by: User) -> AgendaItem:
+    return _item_add(
+        meeting,
+        committee=decision.committee,
+        title=f"Ratification of chair's action: {decision.resolution[:200]}",
+        purpose=Purpose.NOTING,
+        ccg=decision.ccg,
+        function=decision.function,
+        ratifies=decision,
+        by=by,
+        reason="Chair's action listed for ratification",
+    )
+
+
+def _item_add(meeting: Meeting, *, by: User, reason: str, **fields: Any) -> AgendaItem:
+    number = (meeting.items.aggregate(top=Max("number"))["top"] or 0) + 1
+    practices = fields.pop("practices", ())
+    organisations = fields.pop("organisations", ())
+    item = AgendaItem(meeting=meeting, number=number, **fields)
+    save_audited(item, by=by, reason=reason)
+    if practices:
+        item.practices.set(practices)
+    if organisations:
+        item.organisations.set(organisations)
+    return item
