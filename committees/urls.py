@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>/attendance/", meetings.attendance_record, name="attendance-record"),
     path("meetings/<int:pk>/actions/new/", meetings.action_add, name="action-add"),
+    path("actions/<int:pk>/done/", meetings.action_complete, name="action-complete"),
     path("meetings/<int:pk>/items/new/", meetings.agenda_item_add, name="agenda-item-add"),
     path("meetings/<int:pk>/minutes/", minutes.minutes_detail, name="minutes-detail"),
     path("meetings/<int:pk>/minutes/approve/", minutes.minutes_approve, name="minutes-approve"),

@@ -255,3 +255,13 @@ class ActionForm(CommitteeForm):
         super().__init__(*args, **kwargs)
         _queryset(self, "owner", people)
         _queryset(self, "item", AgendaItem.objects.filter(pk__in=[i.pk for i in items]).order_by("number"))
+
+
+class ActionCompleteForm(CommitteeForm):
+    reason = forms.CharField(
+        label="How was it done?",
+        help_text="This is kept in the history with your name and today's date.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say how the action was done"},
+    )

@@ -37,10 +37,11 @@ from committees.services.meetings import (
     meeting_schedule,
     paper_add,
 )
-from committees.services.minutes import action_add, minutes_approve, minutes_draft
+from committees.services.minutes import action_add, action_complete, minutes_approve, minutes_draft
 
 __all__ = [
     "action_add",
+    "action_complete",
     "agenda_item_add",
     "agenda_item_note",
     "attendance_record",

@@ -11,7 +11,7 @@ from cocomm.audit import save_audited
 from cocomm.models import Person, User
 from committees import permissions
 from committees.choices import MinutesStatus
-from committees.models import Action, AgendaItem, Meeting, Minutes
+from committees.models import Action, ActionStatus, AgendaItem, Meeting, Minutes
 from committees.services._common import _can_manage_meeting, _require
 
 
@@ -30,6 +30,24 @@ def action_add(
     action = Action(meeting=meeting, item=item, description=description, owner=owner, due_on=due_on)
     save_audited(action, by=by, reason="Action agreed")
     return action
+
+
+@transaction.atomic
+def action_complete(*, action: Action, by: User, reason: str) -> Action:
+    """Mark an action done, saying how; its owner or whoever manages the meeting may."""
+    owner_user_id = action.owner.user_id
+    _require(
+        owner_user_id == by.pk or _can_manage_meeting(by, action.meeting),
+        "Only the action's owner or the committee's managers may mark it done.",
+    )
+    if not reason.strip():
+        raise ValidationError({"reason": "Say how the action was done."})
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    if locked.status == ActionStatus.DONE:
+        raise ValidationError("This action is already done.")
+    locked.status = ActionStatus.DONE
+    save_audited(locked, by=by, reason=reason.strip())
+    return locked
 
 
 @transaction.atomic

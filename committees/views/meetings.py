@@ -17,8 +17,14 @@ from cocomm.models import Person
 from cocomm.views import AuthenticatedRequest
 from committees import permissions, selectors, services
 from committees.choices import AttendanceStatus, MinutesStatus
-from committees.forms.meetings import ActionForm, AgendaItemForm, AttendanceForm, MeetingScheduleForm
-from committees.models import Committee, Meeting
+from committees.forms.meetings import (
+    ActionCompleteForm,
+    ActionForm,
+    AgendaItemForm,
+    AttendanceForm,
+    MeetingScheduleForm,
+)
+from committees.models import Action, ActionStatus, Committee, Meeting
 from committees.views._common import (
     QuorumPanel,
     _committee_crumbs,
@@ -119,6 +125,12 @@ def _meeting_page(request: AuthenticatedRequest, meeting: Meeting, **forms: Any)
             for c in record.committees
         ],
         "manages": manages,
+        # Open actions this user may mark done: their own, or any if they manage the meeting.
+        "completable": {
+            a.pk
+            for a in record.actions
+            if a.status == ActionStatus.OPEN and (manages or a.owner.user_id == request.user.pk)
+        },
         "frozen": frozen,
         "in_common": len(record.committees) > 1,
         "crumbs": _meeting_crumbs(meeting),
@@ -214,6 +226,33 @@ def action_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, "The action has been added to the log.")
             return redirect(reverse("meeting-detail", args=[meeting.pk]) + "#actions")
     return _meeting_page(request, meeting, action_form=form)
+
+
+@login_required
+def action_complete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Mark an action done, saying how (its owner, or whoever manages the meeting)."""
+    action = Action.objects.select_related("owner", "item").filter(pk=pk).first()
+    if action is None:
+        raise _not_found()
+    meeting = selectors.meeting_get(request.user, action.meeting_id)  # a hidden meeting is a 404
+    if action.owner.user_id != request.user.pk and not _manages_any(request.user, meeting.committees.all()):
+        raise _not_found()
+    form = ActionCompleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_complete(action=action, by=request.user, reason=form.cleaned_data["reason"])
+        except PermissionDenied:
+            raise _not_found() from None
+        except ValidationError as error:
+            form.attach(error)
+        else:
+            messages.success(request, "The action is marked done.")
+            return redirect(reverse("meeting-detail", args=[meeting.pk]) + "#actions")
+    return render(
+        request,
+        "committees/action_complete.html",
+        {"action": action, "meeting": meeting, "form": form, "crumbs": _meeting_crumbs(meeting)},
+    )
 
 
 @login_required
