@@ -1,0 +1,285 @@
+"""The published registers (no login): interests, gifts and hospitality, procurement; page, CSV and PDF."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from cocomm.models import CCG
+from cocomm.pdf import render_pdf
+from conflicts import selectors
+from conflicts.models import Declaration
+
+
+@dataclass(frozen=True)
+class Table:
+    """A published register as headers and rows of text: one source for the page, the CSV and the PDF."""
+
+    headers: list[str]
+    rows: list[list[str]]
+
+    @property
+    def cells(self) -> list[list[tuple[str, str]]]:
+        return [list(zip(self.headers, row, strict=True)) for row in self.rows]
+
+
+def _day(value: dt.date | None, machine: bool) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if machine else f"{value:%-d %B %Y}"
+
+
+def _pounds(value: Decimal | None, machine: bool) -> str:
+    if value is None:
+        return ""
+    return f"{value:.2f}" if machine else f"£{value:,.2f}"
+
+
+def _interests_table(entries: list[Declaration], *, machine: bool = False) -> Table:
+    headers = [
+        "Name",
+        "Position",
+        "Type of interest",
+        "Description",
+        "Organisation concerned",
+        "From",
+        "To",
+        "Actions to mitigate the risk",
+    ]
+    rows = []
+    for d in entries:
+        description = d.description
+        if d.relationship:
+            description = f"{description} (relationship: {d.relationship})"
+        concerns = d.concerns if d.concerns != "—" else ""
+        rows.append(
+            [
+                str(d.person),
+                d.position,
+                d.get_interest_type_display(),
+                description,
+                concerns,
+                _day(d.interest_from, machine),
+                _day(d.interest_to, machine),
+                d.mitigation,
+            ]
+        )
+    return Table(headers, rows)
+
+
+def _gifts_table(ccg: CCG, *, machine: bool = False) -> Table:
+    headers = [
+        "Name",
+        "Position",
+        "Gift or hospitality",
+        "Description",
+        "Value",
+        "Offered by",
+        "Offered on",
+        "Accepted or declined",
+        "Reason",
+    ]
+    rows = [
+        [
+            str(g.person),
+            g.position,
+            g.get_kind_display(),
+            g.description,
+            _pounds(g.value, machine),
+            g.offeror,
+            _day(g.offered_on, machine),
+            ("Accepted" if g.accepted else "Declined")
+            + (f", approved by {g.senior_approver}" if g.senior_approver else ""),
+            g.reason,
+        ]
+        for g in selectors.public_gifts(ccg)
+    ]
+    return Table(headers, rows)
+
+
+def _procurement_table(ccg: CCG, *, machine: bool = False) -> Table:
+    headers = [
+        "Decided on",
+        "Service",
+        "Decided by",
+        "Supplier",
+        "Value",
+        "Conflicts and how they were managed",
+    ]
+    rows = [
+        [
+            _day(r.decision.decided_on, machine),
+            r.service,
+            str(r.decision.committee),
+            r.supplier,
+            _pounds(r.value, machine),
+            r.conflicts_summary,
+        ]
+        for r in selectors.public_procurement(ccg)
+    ]
+    return Table(headers, rows)
+
+
+@dataclass(frozen=True)
+class PublicRegister:
+    slug: str
+    title: str
+    intro: str
+    pdf_template: str
+
+
+INTERESTS = PublicRegister(
+    "interests",
+    "Register of interests",
+    "The interests declared by the people who take decisions for the CCG: the voting members of its "
+    "governing body, its primary care commissioning committee and its joint committees with NHS England. "
+    "An interest stays here for 6 months after it ends.",
+    "pdf/register_interests.html",
+)
+
+
+GIFTS = PublicRegister(
+    "gifts",
+    "Register of gifts and hospitality",
+    "Gifts and hospitality offered to the CCG's members and staff, including those declined.",
+    "pdf/register_gifts.html",
+)
+
+
+PROCUREMENT = PublicRegister(
+    "procurement",
+    "Register of procurement decisions",
+    "The CCG's procurement decisions: the service, who decided, the supplier and value, and the conflicts "
+    "of interest declared and how they were managed.",
+    "pdf/register_procurement.html",
+)
+
+
+def _public_crumbs(ccg: CCG | None = None) -> list[tuple[str, str]]:
+    crumbs = [("Published registers", reverse("public-ccg-list"))]
+    if ccg is not None:
+        crumbs.append((ccg.name, reverse("public-ccg", args=[ccg.ods_code])))
+    return crumbs
+
+
+def public_ccg_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "conflicts/public_ccg_list.html", {"ccgs": list(selectors.public_ccgs())})
+
+
+def public_ccg(request: HttpRequest, ods_code: str) -> HttpResponse:
+    ccg = selectors.ccg_public_get(ods_code)
+    return render(
+        request,
+        "conflicts/public_ccg.html",
+        {"ccg": ccg, "registers": [INTERESTS, GIFTS, PROCUREMENT], "crumbs": _public_crumbs()},
+    )
+
+
+def _filename(ccg: CCG, register: PublicRegister, extension: str) -> str:
+    return f"{ccg.ods_code}-{register.slug}-{timezone.localdate().isoformat()}.{extension}"
+
+
+# Spreadsheets run formulas in cells that start with these; a register must print as typed.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(text: str) -> str:
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_response(ccg: CCG, register: PublicRegister, table: Table) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(ccg, register, "csv")}"'
+    writer = csv.writer(response)
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow([_safe_cell(cell) for cell in row])
+    return response
+
+
+def _pdf_response(ccg: CCG, register: PublicRegister, table: Table, **extra: Any) -> HttpResponse:
+    today = timezone.localdate()
+    pdf = render_pdf(
+        register.pdf_template, {"ccg": ccg, "register": register, "table": table, "today": today, **extra}
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(ccg, register, "pdf")}"'
+    return response
+
+
+def _page(
+    request: HttpRequest, ccg: CCG, register: PublicRegister, table: Table, **extra: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "conflicts/public_register.html",
+        {
+            "ccg": ccg,
+            "register": register,
+            "table": table,
+            "today": timezone.localdate(),
+            "csv_url": reverse(f"public-{register.slug}-csv", args=[ccg.ods_code]),
+            "pdf_url": reverse(f"public-{register.slug}-pdf", args=[ccg.ods_code]),
+            "crumbs": _public_crumbs(ccg),
+            **extra,
+        },
+    )
+
+
+def _published_interests(ods_code: str, machine: bool) -> tuple[CCG, Table, int]:
+    ccg = selectors.ccg_public_get(ods_code)
+    register = selectors.public_register_of_interests(ccg)
+    return ccg, _interests_table(register.entries, machine=machine), register.withheld
+
+
+def public_interests(request: HttpRequest, ods_code: str) -> HttpResponse:
+    ccg, table, withheld = _published_interests(ods_code, machine=False)
+    return _page(request, ccg, INTERESTS, table, withheld=withheld)
+
+
+def public_interests_csv(request: HttpRequest, ods_code: str) -> HttpResponse:
+    ccg, table, _ = _published_interests(ods_code, machine=True)
+    return _csv_response(ccg, INTERESTS, table)
+
+
+def public_interests_pdf(request: HttpRequest, ods_code: str) -> HttpResponse:
+    ccg, table, withheld = _published_interests(ods_code, machine=False)
+    return _pdf_response(ccg, INTERESTS, table, withheld=withheld)
+
+
+def public_gifts(request: HttpRequest, ods_code: str) -> HttpResponse:
+    ccg = selectors.ccg_public_get(ods_code)
+    return _page(request, ccg, GIFTS, _gifts_table(ccg))
+
+
+def public_gifts_csv(request: HttpRequest, ods_code: str) -> HttpResponse:
+    ccg = selectors.ccg_public_get(ods_code)
+    return _csv_response(ccg, GIFTS, _gifts_table(ccg, machine=True))
+
+
+def public_gifts_pdf(request: HttpRequest, ods_code: str) -> HttpResponse:
+    ccg = selectors.ccg_public_get(ods_code)
+    return _pdf_response(ccg, GIFTS, _gifts_table(ccg))
+
+
+def public_procurement(request: HttpRequest, ods_code: str) -> HttpResponse:
+    ccg = selectors.ccg_public_get(ods_code)
+    return _page(request, ccg, PROCUREMENT, _procurement_table(ccg))
+
+
+def public_procurement_csv(request: HttpRequest, ods_code: str) -> HttpResponse:
+    ccg = selectors.ccg_public_get(ods_code)
+    return _csv_response(ccg, PROCUREMENT, _procurement_table(ccg, machine=True))
+
+
+def public_procurement_pdf(request: HttpRequest, ods_code: str) -> HttpResponse:
+    ccg = selectors.ccg_public_get(ods_code)
+    return _pdf_response(ccg, PROCUREMENT, _procurement_table(ccg))

@@ -1,0 +1,65 @@
+"""A CCG's registers: interests, who is overdue, campaigns, gifts and hospitality, breaches, procurement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from cocomm.selectors import ccg_get
+from cocomm.views import AuthenticatedRequest
+from committees.models import Committee
+from conflicts import permissions, selectors, services
+from conflicts.views._common import _not_found, _register_crumbs
+
+
+@dataclass(frozen=True)
+class CommitteeStatus:
+    """Who must declare on one committee, with each person's declaration status."""
+
+    committee: Committee
+    statuses: list[selectors.PersonStatus]
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for s in self.statuses if s.overdue)
+
+
+@login_required
+def register_detail(request: AuthenticatedRequest, ods_code: str) -> HttpResponse:
+    """Everything a CCG keeps about conflicts: interests, who is overdue, campaigns, gifts and
+    hospitality, breaches and procurement decisions (a fixed number of queries)."""
+    ccg = ccg_get(request.user, ods_code)
+    if not permissions.can_view_registers(request.user, ccg):
+        raise _not_found()
+    today = timezone.localdate()
+    campaign = selectors.open_campaign(ccg)
+    statuses = selectors.declaration_status(ccg, today, campaign)
+    by_person = {s.person.pk: s for s in statuses}
+    by_committee: dict[int, CommitteeStatus] = {}
+    for seat in selectors.people_in_scope(ccg, today):
+        group = by_committee.setdefault(seat.committee_id, CommitteeStatus(seat.committee, []))
+        group.statuses.append(by_person[seat.person_id])  # one current seat per committee and person
+    return render(
+        request,
+        "conflicts/register_detail.html",
+        {
+            "ccg": ccg,
+            "today": today,
+            "entries": selectors.register_of_interests(ccg, today),
+            "statuses": statuses,
+            "overdue": [s for s in statuses if s.overdue],
+            "committees": sorted(by_committee.values(), key=lambda g: g.committee.name),
+            "campaign": campaign,
+            "campaigns": list(selectors.campaigns_of(ccg)),
+            "gifts": list(selectors.public_gifts(ccg)),
+            "limits": services.thresholds_of(ccg),
+            "breaches": list(selectors.breaches_of(ccg)),
+            "procurement": list(selectors.public_procurement(ccg)),
+            "can_keep": permissions.can_keep_registers(request.user, ccg),
+            "crumbs": _register_crumbs(ccg)[:-1],
+        },
+    )
