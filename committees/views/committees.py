@@ -109,12 +109,21 @@ def committee_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     terms = overview.approved
     manages = permissions.can_manage_committee(request.user, committee)
     chairs = permissions.is_chair(request.user, committee)
+    # The committees it reports to and from are named to all, linked only for those who may open them.
+    related = [g.pk for g in overview.reporting] + (
+        [committee.reports_to_id] if committee.reports_to_id else []
+    )
     return render(
         request,
         "committees/committee_detail.html",
         {
             "committee": committee,
             "overview": overview,
+            "openable_committees": set(
+                selectors.committees_visible_to(request.user)
+                .filter(pk__in=related)
+                .values_list("pk", flat=True)
+            ),
             "terms": terms,
             "quorum": selectors.quorum_rule(terms).describe() if terms else "",
             "composition": selectors.composition_of(committee),
