@@ -262,6 +262,7 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
     for record in records:
         rows = []
         for item in record.items:
+            item.meeting = record.meeting  # the sections name an item's meeting: no query per item
             if item.purpose != Purpose.DECISION or item.ccg_id not in (None, ccg.pk):
                 continue
             row = ItemRow(

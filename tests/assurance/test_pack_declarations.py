@@ -9,9 +9,12 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
-from assurance import services
+from assurance import selectors, services
 from assurance.models import AssurancePack, PackStatus
 from cocomm.audit import system_user
 from committees import services as committee_services
@@ -45,11 +48,11 @@ def generated(scene: Scene, capture: Any, start: dt.date = START, end: dt.date =
     return pack
 
 
-def a_meeting_of_undecided_items(scene: Scene) -> None:
+def a_meeting_of_undecided_items(scene: Scene, on: dt.date = dt.date(2016, 11, 10)) -> None:
     """A meeting in the period where nothing was decided: an item for noting, an item for decision
     left without a decision, and one referred because both GPs left the room for it."""
     board, chair = scene.board, scene.board.user("lay_chair")
-    meeting = meeting_of(board, on=dt.date(2016, 11, 10))
+    meeting = meeting_of(board, on=on)
     noting = committee_services.agenda_item_add(
         meeting=meeting,
         committee=board.committee,
@@ -161,3 +164,19 @@ def test_section_1_shows_the_day_each_level_took_effect_not_the_period_start(
     levels = later_text[later_text.rindex("1. Level of co-commissioning") : later_text.rindex("2. Decision")]
     assert "1 Apr 2016 (before the period) 1 Jun 2016 to 31 May 2017" in levels
     assert "1 Jun 2016 to" in levels and "Took effect 1 Jun 2016" not in levels
+
+
+def test_the_pack_takes_the_same_queries_for_one_meeting_of_declarations_or_three(scene: Scene) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            data = selectors.pack_data(scene.ccg, START, END)
+            render_to_string(services.SECTIONS_TEMPLATE, {"data": data})
+        return len(captured)
+
+    a_meeting_of_undecided_items(scene, on=dt.date(2016, 11, 10))
+    one = queries()
+    a_meeting_of_undecided_items(scene, on=dt.date(2016, 12, 8))
+    a_meeting_of_undecided_items(scene, on=dt.date(2017, 2, 9))
+
+    assert queries() == one
+    assert selectors.pack_data(scene.ccg, START, END).contents["meeting_declarations"] == 13
