@@ -134,3 +134,23 @@ def test_a_worker_killed_mid_pack_has_its_task_delivered_again_and_the_pack_ends
         "Assurance pack generation restarted after an interruption",
         "Assurance pack generated",
     ]
+
+
+def test_the_limits_are_in_order_so_redelivery_and_the_stall_check_do_not_fight() -> None:
+    from assurance.tasks import pack_generate_task
+
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    visibility, sweep = options["visibility_timeout"], options["unacked_restore_interval"]
+    # Late acknowledgement, and a lost worker's task given back: the task is never dropped.
+    assert pack_generate_task.acks_late and pack_generate_task.reject_on_worker_lost
+    assert pack_generate_task.soft_time_limit == settings.ASSURANCE_PACK_SOFT_TIME_LIMIT
+    assert pack_generate_task.time_limit == settings.ASSURANCE_PACK_TIME_LIMIT
+    # Redelivered only once a live run would have finished or been killed, but within minutes.
+    assert settings.ASSURANCE_PACK_SOFT_TIME_LIMIT < settings.ASSURANCE_PACK_TIME_LIMIT < visibility
+    assert visibility <= settings.ASSURANCE_PACK_TIME_LIMIT + 120
+    # The redelivered run restarts the pack before the stall check would call the lost one failed.
+    assert visibility + sweep < settings.ASSURANCE_PACK_FINISH_WITHIN.total_seconds()
+    assert (
+        options["visibility_timeout"]
+        == settings.CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS["visibility_timeout"]
+    )
