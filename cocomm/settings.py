@@ -195,9 +195,9 @@ ASSURANCE_PACK_TIME_LIMIT = 660
 ASSURANCE_PACK_MAX_ATTEMPTS = 3
 # Tasks are acknowledged late, so a message taken by a worker that dies stays in Redis's "unacked"
 # set and is delivered again once it is older than the visibility timeout. The timeout is just above
-# the pack task's hard limit (a live worker has finished or been killed by then, so the task never
-# runs twice at once) and no task waits longer than it with an ETA. Every worker looks for such
-# messages every `unacked_restore_interval` seconds.
+# the pack task's hard limit (by then a live run has finished or been killed, so a slow render is not
+# started a second time beside it); no task has an ETA beyond it, and none may run longer. Every
+# worker looks for such messages every `unacked_restore_interval` seconds.
 CELERY_VISIBILITY_TIMEOUT = int(
     os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(ASSURANCE_PACK_TIME_LIMIT + 60))
 )

@@ -66,7 +66,7 @@ def test_a_pack_asked_for_while_the_broker_is_down_waits_and_is_sent_when_it_ans
     ]
     page = officer.get(response["Location"]).content.decode()
     assert "The pack could not be queued: the background service is not answering." in page
-    assert "try again later" in page
+    assert "queued automatically as soon as the service answers again" in page
     assert "is being generated" not in page  # no "done" banner
     # Waiting for the broker is not a stall: hours later it is still queued, not failed.
     later = timezone.now() + dt.timedelta(hours=3)
