@@ -195,15 +195,25 @@ def decision_approve(*, decision: Decision, by: User) -> Decision:
 def decision_supersede(
     *, decision: Decision, item: AgendaItem, resolution: str, by: User, reason: str
 ) -> Decision:
-    """Propose a new decision that, once approved, supersedes an approved one."""
-    decision = Decision.objects.get(pk=decision.pk)
+    """Propose a new decision that, once approved, supersedes an approved one (the chair alone)."""
+    decision = Decision.objects.select_related("committee").get(pk=decision.pk)
+    _require(
+        permissions.can_supersede(by, decision.committee),
+        "Only the committee's chair may supersede its decisions.",
+    )
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the decision is being superseded."})
     if decision.status != DecisionStatus.APPROVED:
         raise ValidationError("Only an approved decision can be superseded.")
     if Decision.objects.filter(supersedes=decision).exists():
         raise ValidationError("A decision superseding this one is already recorded.")
+    if item.committee_id != decision.committee_id:
+        raise ValidationError(
+            {"item": f"A decision of {decision.committee} is superseded at a meeting of the same committee."}
+        )
     new = decision_propose(item=item, resolution=resolution, by=by, reason=reason)
     if (new.ccg_id, new.function_id) != (decision.ccg_id, decision.function_id):
-        raise ValidationError("A superseding decision is for the same CCG and function.")
+        raise ValidationError({"item": "A superseding decision is for the same CCG and function."})
     new.supersedes = decision
     save_audited(new, by=by, reason=reason)
     return new
