@@ -56,9 +56,24 @@ class GiftOrHospitalityAdmin(ReadOnlyAdmin):
 
 @admin.register(Breach)
 class BreachAdmin(AuditedAdmin):
-    list_display = ["occurred_on", "ccg", "reported_by", "closed"]
-    list_filter = ["ccg", "closed"]
-    readonly_fields = ["ccg", "occurred_on", "what_happened", "reported_by"]
+    list_display = ["occurred_on", "ccg", "reported_by", "status"]
+    list_filter = ["ccg", "status", "nhse_report"]
+    # The lifecycle moves only through its services (the breach's page), which check each step.
+    readonly_fields = [
+        "ccg",
+        "occurred_on",
+        "what_happened",
+        "reported_by",
+        "status",
+        "investigated_by",
+        "investigated_on",
+        "findings",
+        "nhse_report",
+        "reported_to_nhse_on",
+        "outcome",
+        "lessons_learned",
+        "closed_on",
+    ]
 
     def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         # Breaches are recorded on the CCG's registers page, through the service.

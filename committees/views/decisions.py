@@ -301,7 +301,7 @@ def decision_supersede(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 "The new resolution has been put to the committee. Once it is voted on and you approve "
                 "it, it supersedes the earlier decision.",
             )
-            assert new.item_id is not None
+            assert new.item is not None
             return redirect(_item_url(new.item, "decision"))
     return render(
         request,
