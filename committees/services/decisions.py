@@ -11,7 +11,7 @@ from django.utils import timezone
 from cocomm.audit import save_audited
 from cocomm.models import CCG, Person, User
 from committees import permissions, rules, selectors
-from committees.choices import CastingVote, DecisionStatus, Purpose, VoteChoice
+from committees.choices import CastingVote, DecisionStatus, Outcome, Purpose, VoteChoice
 from committees.models import (
     AgendaItem,
     Committee,
@@ -183,6 +183,11 @@ def decision_approve(*, decision: Decision, by: User) -> Decision:
     )
     if decision.status != DecisionStatus.RECORDED:
         raise ValidationError("Only a recorded decision awaiting approval can be approved.")
+    if decision.supersedes_id is not None and decision.outcome != Outcome.CARRIED:
+        # A resolution to replace a decision that the committee did not carry replaces nothing: the
+        # earlier decision stands, and may be superseded later (the history keeps this attempt).
+        earlier_id, decision.supersedes = decision.supersedes_id, None
+        save_audited(decision, by=by, reason=f"Not carried: decision {earlier_id} stands")
     decision.approved_by, decision.approved_at = by, timezone.now()
     _move(decision, DecisionStatus.APPROVED, by=by, reason="Approved by the chair")
     if decision.supersedes_id is not None:

@@ -267,3 +267,25 @@ def test_a_superseded_decision_cannot_be_superseded_again(
             by=chair,
             reason="Asked",
         )
+
+
+def test_a_superseding_resolution_not_carried_leaves_the_old_decision_standing(
+    board: Board, ccg: CCG, approved: Decision, later_item: AgendaItem, later_meeting: Meeting
+) -> None:
+    chair = board.user("lay_chair")
+    new = services.decision_supersede(
+        decision=approved, item=later_item, resolution="Twelve months", by=chair, reason="Asked"
+    )
+    services.vote_open(decision=new, by=chair)
+    for key in VOTERS:
+        services.vote_cast(decision=new, person=board.person(key), choice=VoteChoice.AGAINST, by=chair)
+    services.decision_approve(decision=services.vote_close(decision=new, by=chair), by=chair)
+
+    assert Decision.objects.get(pk=approved.pk).status == DecisionStatus.APPROVED
+    assert Decision.objects.get(pk=new.pk).supersedes_id is None
+    # It may be superseded afresh.
+    another = decision_item(board, later_meeting, ccg, title="Yet another look")
+    again = services.decision_supersede(
+        decision=approved, item=another, resolution="Three months", by=chair, reason="Asked again"
+    )
+    assert again.supersedes_id == approved.pk
