@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cocomm.models import CCG, RoleKind, User
@@ -289,3 +291,32 @@ def test_a_superseding_resolution_not_carried_leaves_the_old_decision_standing(
         decision=approved, item=another, resolution="Three months", by=chair, reason="Asked again"
     )
     assert again.supersedes_id == approved.pk
+
+
+def test_the_committee_page_shows_supersessions_in_the_same_queries_however_many(
+    board: Board, ccg: CCG, approved: Decision, officer: User
+) -> None:
+    chair = board.user("lay_chair")
+    client = logged_in(officer)
+    url = reverse("committee-detail", args=[board.committee.pk])
+
+    def supersede(earlier: Decision, on: dt.date) -> Decision:
+        item = decision_item(board, meeting_of(board, on=on), ccg, title=f"Revisit of {on}")
+        new = services.decision_supersede(
+            decision=earlier, item=item, resolution=f"Resolution of {on}", by=chair, reason="Revisit"
+        )
+        return carried(board, new)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    latest = supersede(approved, dt.date(2016, 7, 1))
+    count()  # the first page after logging in also writes the session
+    one = count()
+    latest = supersede(latest, dt.date(2016, 8, 1))
+    latest = supersede(latest, dt.date(2016, 9, 1))
+
+    assert count() == one
+    assert html_of(client.get(url)).count("Superseded by") == 3
