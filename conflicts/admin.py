@@ -3,8 +3,9 @@
 Almost everything is read-only here: declarations, offers, campaigns, rulings and the procurement
 register have their own services, which check the policy (28 days, gift limits, rulings into
 exclusions, e-mailed invitations, who keeps the register) that a direct save would skip. A
-breach, once recorded through its service, may be taken further here (the Guardian's view, the
-actions, closing it), since no page does that yet; the history names the administrator.
+breach's lifecycle (investigation, closure, the report to NHS England) moves only on its page,
+through its services; here an administrator may amend the Guardian's view and the actions, and
+the history names them.
 """
 
 from __future__ import annotations
