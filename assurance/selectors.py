@@ -344,7 +344,8 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
 
 
 def packs_visible_to(user: AnyUser) -> QuerySet[AssurancePack]:
-    """Administrators: all; governance officers: their CCGs'; reviewers: their area teams' CCGs'."""
+    """Administrators: all; governance officers and Guardians: their CCGs'; reviewers: their area
+    teams' CCGs'."""
     packs = AssurancePack.objects.select_related("ccg", "ccg__area_team", "requested_by")
     if not user.is_authenticated or not user.is_active:
         return packs.none()
@@ -356,7 +357,9 @@ def packs_visible_to(user: AnyUser) -> QuerySet[AssurancePack]:
         .exclude(ends_on__lte=today)
         .values_list("kind", "ccg_id", "area_team_id")
     )
-    ccg_ids = [ccg for kind, ccg, _ in roles if kind == RoleKind.GOVERNANCE_OFFICER]
+    ccg_ids = [
+        ccg for kind, ccg, _ in roles if kind in (RoleKind.GOVERNANCE_OFFICER, RoleKind.CONFLICTS_GUARDIAN)
+    ]
     area_ids = [area for kind, _, area in roles if kind == RoleKind.NHSE_REVIEWER]
     return packs.filter(Q(ccg_id__in=ccg_ids) | Q(ccg__area_team_id__in=area_ids))
 
