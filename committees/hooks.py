@@ -22,8 +22,8 @@ vote_blockers: list[Callable[[AgendaItem], list[str]]] = []
 chairs_action_blockers: list[Callable[[Committee, Matter | None, int], list[str]]] = []
 
 # When a decision is approved, inside the approval's transaction: each hook records what follows from
-# it (such as the entry on the register of procurement decisions).
-decision_approved: list[Callable[[Decision], None]] = []
+# it (such as the entry on the register of procurement decisions). What a hook returns is ignored.
+decision_approved: list[Callable[[Decision], object]] = []
 
 
 def reasons_not_to_vote(item: AgendaItem) -> list[str]:

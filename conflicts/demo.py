@@ -476,8 +476,7 @@ def _procurement(preston: CCG, people: _People, *, by: User) -> None:
     if meeting is None:
         meeting = _hold_procurement_meeting(committee, preston, people, by=by)
     decision = Decision.objects.get(item__meeting=meeting, matter__kind=MatterKind.PROCUREMENT)
-    # The register fills itself when the transaction that approved the decision commits; the demo
-    # loads inside one transaction, so it adds the entry now (the later call finds it there).
+    # The approval wrote the entry in its own transaction (an earlier load may predate that).
     record = ProcurementRecord.objects.filter(decision=decision).first() or services.procurement_record_for(
         decision
     )
