@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cocomm.history import history_entries
 from cocomm.views import AuthenticatedRequest
-from committees import permissions, selectors, services
+from committees import hooks, permissions, selectors, services
 from committees.choices import DecisionStatus, Purpose
 from committees.forms.decisions import DecisionProposeForm, ExclusionForm, VirtualDecisionForm, VoteForm
 from committees.models import AgendaItem, Decision, DecisionVoter, Vote
@@ -229,6 +229,7 @@ def _decision_page(
             "may_approve": decision.status == DecisionStatus.RECORDED
             and permissions.can_approve(request.user, decision.committee),
             "refusal": refusal,
+            "notes": hooks.notes_for_decision(decision, request.user),
             "crumbs": _committee_crumbs(decision.committee),
         },
     )
