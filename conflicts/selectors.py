@@ -38,6 +38,7 @@ from conflicts.models import (
     ItemDeclaration,
     ProcurementRecord,
     Referral,
+    Ruling,
 )
 
 # The bodies whose voting members are "decision-makers" for the published register.
@@ -577,6 +578,13 @@ class _TakingPart:
         return [DecisionMaker(p, tuple(self.roles[p.pk])) for p in order]
 
 
+# How a ruling at the item changed someone's part in the decision, in the register's words.
+STEPPED_BACK = {
+    Ruling.NO_VOTE: "Did not vote (the chair's ruling)",
+    Ruling.LEAVES: "Left the meeting for the item",
+}
+
+
 def _holds_seat(seat: Membership, on: dt.date) -> bool:
     return seat.starts_on <= on and (seat.ends_on is None or seat.ends_on > on)
 
@@ -627,6 +635,9 @@ def procurement_entries(records: Sequence[ProcurementRecord]) -> list[Procuremen
         if decision.item is not None:
             for attendance in present.get(decision.item.meeting_id, []):
                 taking_part.add(attendance.person, attendance.get_status_display())
+            for ruled in declared.get(decision.item.pk, []):
+                if ruled.ruling in STEPPED_BACK:
+                    taking_part.add(ruled.person, STEPPED_BACK[Ruling(ruled.ruling)])
         makers[decision.pk] = taking_part.decision_makers()
 
     awards = [a for a in (getattr(r, "award", None) for r in records) if a is not None]
