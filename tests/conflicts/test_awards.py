@@ -411,7 +411,7 @@ def test_the_cross_check_costs_the_same_for_1_award_as_for_10(
     many, entries = counted()
 
     assert len(entries) == 10
-    assert sum(len(e.flags) for e in entries) == 5  # the federation's awards flag the GP
+    assert sum(len(e.flags) for e in entries) == 6  # the federation's awards flag the GP
     assert many == few
 
 
@@ -462,17 +462,17 @@ def test_the_award_form_shows_refusals_as_errors_and_saves_nothing(
         "supplier": f"organisation-{federation.pk}",
         "value": "250000",
         "route": "competitive",
-        "starts_on_0": "1",
-        "starts_on_1": "10",
-        "starts_on_2": "2016",
-        "ends_on_0": "1",
-        "ends_on_1": "10",
-        "ends_on_2": "2016",
+        "starts_on_day": "1",
+        "starts_on_month": "10",
+        "starts_on_year": "2016",
+        "ends_on_day": "1",
+        "ends_on_month": "10",
+        "ends_on_year": "2016",
     }
     client = logged_in(officer)
 
     same_day = client.post(url, form)
-    out_of_scope = client.post(url, {**form, "supplier": f"organisation-{elsewhere.pk}", "ends_on_2": "2019"})
+    out_of_scope = client.post(url, {**form, "supplier": f"organisation-{elsewhere.pk}", "ends_on_year": "2019"})
     missing = client.post(url, {})
 
     assert (
@@ -483,7 +483,7 @@ def test_the_award_form_shows_refusals_as_errors_and_saves_nothing(
     assert "There is a problem" in missing.content.decode()
     assert not Award.objects.exists()
 
-    done = client.post(url, {**form, "ends_on_2": "2019"})
+    done = client.post(url, {**form, "ends_on_year": "2019"})
 
     assert done.status_code == 302 and done["Location"] == reverse("procurement-entry", args=[decision.pk])
     assert Award.objects.get().organisation == federation
