@@ -472,7 +472,9 @@ def test_the_award_form_shows_refusals_as_errors_and_saves_nothing(
     client = logged_in(officer)
 
     same_day = client.post(url, form)
-    out_of_scope = client.post(url, {**form, "supplier": f"organisation-{elsewhere.pk}", "ends_on_year": "2019"})
+    out_of_scope = client.post(
+        url, {**form, "supplier": f"organisation-{elsewhere.pk}", "ends_on_year": "2019"}
+    )
     missing = client.post(url, {})
 
     assert (
