@@ -305,7 +305,10 @@ class ProcurementRoute(models.TextChoices):
 
     DIRECT_AWARD_A = "direct_a", "Direct award process A (the existing provider is the only one capable)"
     DIRECT_AWARD_B = "direct_b", "Direct award process B (patients choose their provider)"
-    DIRECT_AWARD_C = "direct_c", "Direct award process C (the existing provider continues)"
+    DIRECT_AWARD_C = (
+        "direct_c",
+        "Direct award process C (the existing provider continues: satisfactory, services not changing considerably)",
+    )
     MOST_SUITABLE_PROVIDER = "most_suitable", "Most suitable provider process"
     COMPETITIVE = "competitive", "Competitive process"
 

@@ -599,3 +599,37 @@ def test_the_schema_describes_the_award_and_the_cross_check() -> None:
     assert components["CrossCheckStatusEnum"]["enum"] == ["managed", "not_declared"]
     assert set(components["Award"]["properties"]) == {"supplier", "value", "route", "starts_on", "ends_on"}
     assert "direct_a" in components["RouteEnum"]["enum"]
+
+
+def test_the_register_pages_the_published_register_and_the_api_cost_the_same_for_1_award_as_for_3(
+    board: Board, ccg: CCG, officer: User, federation: Organisation
+) -> None:
+    interest_in(board, ccg, "gp_one", federation)
+    interest_in(board, ccg, "gp_two", federation)
+    client, public, api = logged_in(officer), Client(), APIClient()
+    urls = [
+        (client, reverse("register-detail", args=[ccg.ods_code])),
+        (public, reverse("public-procurement", args=[ccg.ods_code])),
+        (public, reverse("public-procurement-csv", args=[ccg.ods_code])),
+        (api, reverse("api-procurement-decisions", kwargs={"ods_code": ccg.ods_code})),
+    ]
+
+    def counted() -> list[int]:
+        counts = []
+        for who, url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert who.get(url).status_code == 200
+            counts.append(len(queries))
+        return counts
+
+    award(procurement(board, ccg, rulings={"gp_two": Ruling.NO_VOTE}), federation, officer)
+    counted()  # the first request fills caches (content types, permissions) that later ones reuse
+    few = counted()
+    for n in (2, 3):
+        decision = procurement(board, ccg, on=DECIDED + dt.timedelta(days=n), title=f"Service {n}")
+        award(decision, federation, officer)
+    many = counted()
+
+    assert many == few
+    html = client.get(urls[0][1]).content.decode()
+    assert html.count("Not declared at the item") >= 3
