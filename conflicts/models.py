@@ -307,7 +307,8 @@ class ProcurementRoute(models.TextChoices):
     DIRECT_AWARD_B = "direct_b", "Direct award process B (patients choose their provider)"
     DIRECT_AWARD_C = (
         "direct_c",
-        "Direct award process C (the existing provider continues: satisfactory, services not changing considerably)",
+        "Direct award process C (the existing provider continues: it performs well and the services "
+        "do not change considerably)",
     )
     MOST_SUITABLE_PROVIDER = "most_suitable", "Most suitable provider process"
     COMPETITIVE = "competitive", "Competitive process"
