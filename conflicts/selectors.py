@@ -624,17 +624,20 @@ def procurement_entries(records: Sequence[ProcurementRecord]) -> list[Procuremen
     makers: dict[int, list[DecisionMaker]] = {}
     for decision in decisions:
         taking_part = _TakingPart()
+        at_meeting = present.get(decision.item.meeting_id, []) if decision.item is not None else []
+        here = {a.person_id for a in at_meeting}
         for seat in chairs.get(decision.committee_id, []):
-            if _holds_seat(seat, decision.decided_on):
+            # At a meeting the chair takes part by being there; a chair's action is theirs alone.
+            if _holds_seat(seat, decision.decided_on) and (decision.item is None or seat.person_id in here):
                 taking_part.add(seat.person, seat.get_office_display(), chair=True)
         approver = approvers.get(decision.approved_by_id)
         if approver is not None and approver.pk not in taking_part.roles:
             taking_part.add(approver, "Approved the decision", chair=True)
         for vote in votes.get(decision.pk, []):
             taking_part.add(vote.person, f"Voted {vote.get_choice_display().lower()}")
+        for attendance in at_meeting:
+            taking_part.add(attendance.person, attendance.get_status_display())
         if decision.item is not None:
-            for attendance in present.get(decision.item.meeting_id, []):
-                taking_part.add(attendance.person, attendance.get_status_display())
             for ruled in declared.get(decision.item.pk, []):
                 if ruled.ruling in STEPPED_BACK:
                     taking_part.add(ruled.person, STEPPED_BACK[Ruling(ruled.ruling)])

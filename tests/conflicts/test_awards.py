@@ -633,3 +633,15 @@ def test_the_register_pages_the_published_register_and_the_api_cost_the_same_for
     assert many == few
     html = client.get(urls[0][1]).content.decode()
     assert html.count("Not declared at the item") >= 3
+
+
+def test_a_chair_away_from_the_meeting_takes_part_only_by_approving(
+    board: Board, ccg: CCG, officer: User, federation: Organisation
+) -> None:
+    decision = procurement(board, ccg, present=["lay_member", "chief_officer", "gp_one"])
+
+    makers = {str(m.person): m.roles for m in entry_of(decision).decision_makers}
+
+    assert makers["Lay Chair"] == ("Approved the decision",)
+    assert makers["Gp One"] == ("Voted for", "Present")
+    assert "Gp Two" not in makers
