@@ -359,3 +359,7 @@ class Award(models.Model):
     @property
     def supplier_name(self) -> str:
         return str(self.practice or self.organisation or "")
+
+    @property
+    def value_text(self) -> str:
+        return f"£{self.value:,.2f}"
