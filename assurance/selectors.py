@@ -20,7 +20,7 @@ from committees.choices import AttendanceStatus, DecisionStatus, Purpose
 from committees.models import AgendaItem, Committee, Decision, Exclusion, Meeting
 from committees.selectors import Composition, ItemQuorum, compositions_of, meeting_records
 from conflicts.models import Breach, GiftOrHospitality, ItemDeclaration, ProcurementRecord, Referral
-from conflicts.selectors import declaration_status
+from conflicts.selectors import ProcurementEntry, declaration_status, procurement_entries
 from delegation.models import RAG, LevelAssignment, ReadinessAction, ReadinessAssessment
 from delegation.readiness import open_readiness_actions, readiness_grid
 from delegation.selectors import level_history, scheme_of
@@ -123,6 +123,14 @@ class PackData:
     items: list[ItemRow] = field(default_factory=list)
     readiness: list[tuple[Function, ReadinessAssessment | None]] = field(default_factory=list)
     readiness_actions: list[ReadinessAction] = field(default_factory=list)
+    # The period's procurement decisions with their awards, checked against the decision-makers'
+    # interests (Provider Selection Regime 2023: decision-makers, conflicts and how each was managed).
+    awards: list[ProcurementEntry] = field(default_factory=list)
+
+    @property
+    def flagged_awards(self) -> list[ProcurementEntry]:
+        """Awards to a body in which someone who took part held an interest on the decision date."""
+        return [entry for entry in self.awards if entry.flags]
 
     @property
     def readiness_red(self) -> int:
@@ -297,6 +305,15 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
     by_body = Counter(d.committee.name for d in decisions)
     statuses = declaration_status(ccg, end)
     overdue = [s for s in statuses if s.overdue]
+    procurement = list(
+        ProcurementRecord.objects.filter(
+            decision__ccg=ccg, decision__decided_on__gte=start, decision__decided_on__lte=end
+        )
+        .select_related(
+            "decision__committee", "decision__item__meeting", "award__practice", "award__organisation"
+        )
+        .order_by("decision__decided_on", "pk")
+    )
     return PackData(
         ccg=ccg,
         start=start,
@@ -321,13 +338,7 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
             .select_related("person")
             .order_by("offered_on", "pk")
         ),
-        procurement=list(
-            ProcurementRecord.objects.filter(
-                decision__ccg=ccg, decision__decided_on__gte=start, decision__decided_on__lte=end
-            )
-            .select_related("decision__committee")
-            .order_by("decision__decided_on", "pk")
-        ),
+        procurement=procurement,
         breaches=list(
             Breach.objects.filter(ccg=ccg, occurred_on__gte=start, occurred_on__lte=end).order_by(
                 "occurred_on", "pk"
@@ -337,6 +348,7 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
         # Readiness is kept current rather than dated, so the pack shows it as it stands.
         readiness=readiness_grid(ccg),
         readiness_actions=open_readiness_actions(ccg),
+        awards=procurement_entries(procurement),
     )
 
 

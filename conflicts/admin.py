@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from cocomm.admin import AuditedAdmin, ReadOnlyAdmin
 from conflicts.models import (
+    Award,
     Breach,
     Campaign,
     CampaignRecipient,
@@ -116,3 +117,12 @@ class ReferralAdmin(ReadOnlyAdmin):
 class ProcurementRecordAdmin(ReadOnlyAdmin):
     list_display = ["service", "decision", "supplier", "value"]
     search_fields = ["service", "supplier"]
+
+
+@admin.register(Award)
+class AwardAdmin(ReadOnlyAdmin):
+    # Awards are recorded from the register entry, through the service, by the CCG's officers.
+    list_display = ["record", "practice", "organisation", "value", "route", "starts_on", "ends_on"]
+    list_filter = ["route"]
+    search_fields = ["record__service", "practice__name", "organisation__name"]
+    list_select_related = ["record", "practice", "organisation"]

@@ -343,3 +343,69 @@ class ProcurementRecord(models.Model):
 
     def __str__(self) -> str:
         return self.service
+
+
+class ProcurementRoute(models.TextChoices):
+    """The processes of the Provider Selection Regime (Health Care Services (Provider Selection
+    Regime) Regulations 2023), by which a contract for health care services is awarded."""
+
+    DIRECT_AWARD_A = "direct_a", "Direct award process A (the existing provider is the only one capable)"
+    DIRECT_AWARD_B = "direct_b", "Direct award process B (patients choose their provider)"
+    DIRECT_AWARD_C = (
+        "direct_c",
+        "Direct award process C (the existing provider continues: it performs well and the services "
+        "do not change considerably)",
+    )
+    MOST_SUITABLE_PROVIDER = "most_suitable", "Most suitable provider process"
+    COMPETITIVE = "competitive", "Competitive process"
+
+
+class Award(models.Model):
+    """The contract awarded after an approved procurement decision: a supplier that cocomm keeps (a
+    practice or an organisation), its value, the route and the contract's dates."""
+
+    record = models.OneToOneField(ProcurementRecord, on_delete=models.PROTECT, related_name="award")
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, null=True, blank=True, related_name="awards"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="awards"
+    )
+    value = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))], help_text="In pounds."
+    )
+    route = models.CharField(max_length=15, choices=ProcurementRoute.choices)
+    starts_on = models.DateField("contract start")
+    ends_on = models.DateField("contract end")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-record__decision__decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="award_names_one_supplier",
+                condition=Q(practice__isnull=False, organisation__isnull=True)
+                | Q(practice__isnull=True, organisation__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="award_contract_ends_after_it_starts", condition=Q(ends_on__gt=models.F("starts_on"))
+            ),
+            models.CheckConstraint(name="award_value_not_negative", condition=Q(value__gte=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record.service}: awarded to {self.supplier_name}"
+
+    @property
+    def supplier(self) -> Practice | Organisation:
+        supplier = self.practice or self.organisation
+        assert supplier is not None  # the constraint names exactly one
+        return supplier
+
+    @property
+    def supplier_name(self) -> str:
+        return str(self.practice or self.organisation or "")
+
+    @property
+    def value_text(self) -> str:
+        return f"£{self.value:,.2f}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cocomm.audit import save_audited
 from cocomm.models import CCG, Person, User
-from committees import permissions, rules, selectors
+from committees import hooks, permissions, rules, selectors
 from committees.choices import CastingVote, DecisionStatus, Outcome, Purpose, VoteChoice
 from committees.models import (
     AgendaItem,
@@ -193,6 +193,10 @@ def decision_approve(*, decision: Decision, by: User) -> Decision:
     if decision.supersedes_id is not None:
         earlier = Decision.objects.select_for_update().get(pk=decision.supersedes_id)
         _move(earlier, DecisionStatus.SUPERSEDED, by=by, reason=f"Superseded by decision {decision.pk}")
+    # What follows from the approval (the register of procurement decisions) is written in this same
+    # transaction: if a hook fails, the approval is undone with it, and nothing is left half-recorded.
+    for hook in hooks.decision_approved:
+        hook(decision)
     return decision
 
 

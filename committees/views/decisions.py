@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cocomm.history import history_entries
 from cocomm.views import AuthenticatedRequest
-from committees import permissions, selectors, services
+from committees import hooks, permissions, selectors, services
 from committees.choices import DecisionStatus, Purpose
 from committees.forms.decisions import (
     DecisionProposeForm,
@@ -237,6 +237,7 @@ def _decision_page(
             and permissions.can_approve(request.user, decision.committee),
             "may_supersede": _may_supersede(request.user, decision),
             "refusal": refusal,
+            "notes": hooks.notes_for_decision(decision, request.user),
             "crumbs": _committee_crumbs(decision.committee),
         },
     )

@@ -40,7 +40,7 @@ from conflicts.models import (
     ProcurementRecord,
     Ruling,
 )
-from conflicts.rules import Overdue
+from conflicts.rules import AwardFlagKind, Overdue
 
 DEMO_MODULES = (cocomm.demo, functions.demo, delegation.demo, committees.demo, conflicts.demo)
 
@@ -253,3 +253,25 @@ def test_only_one_campaign_is_open_and_it_is_the_demos(demo: dict[str, int]) -> 
     assert campaign.ccg == blackpool()
     assert not campaign.closed
     assert campaign.opened_on == timezone.localdate()
+
+
+def test_the_awards_cross_check_flags_the_demo_award_with_and_without_a_ruling_at_the_item(
+    demo: dict[str, int],
+) -> None:
+    record = ProcurementRecord.objects.get()
+    (entry,) = selectors.procurement_entries(
+        list(selectors.procurement_records(record.decision.ccg).filter(pk=record.pk))
+    )
+
+    assert entry.award is not None
+    assert str(entry.award.supplier) == conflicts.demo.PROCUREMENT_SUPPLIER
+    assert entry.award.organisation is not None
+    assert entry.decision.decided_on < timezone.localdate()
+    flags = {line.person: line.flag for line in entry.flags}
+    assert set(flags) == {"Bernard Catterall", "Dr Catherine Gill"}
+    # He declared at the item and left it; she voted without declaring her shareholding there.
+    assert flags["Bernard Catterall"].kind == AwardFlagKind.MANAGED
+    assert flags["Bernard Catterall"].ruling == Ruling.LEAVES.label
+    assert flags["Dr Catherine Gill"].kind == AwardFlagKind.NOT_DECLARED
+    assert entry.decision.votes.filter(person__full_name="Catherine Gill").exists()
+    assert demo["conflicts.Award"] == 1

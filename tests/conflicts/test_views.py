@@ -633,6 +633,7 @@ def superuser(db: None) -> User:
         "itemdeclaration",
         "referral",
         "procurementrecord",
+        "award",
     ],
 )
 def test_the_admin_lists_the_conflicts_records(board: Board, ccg: CCG, superuser: User, model: str) -> None:
