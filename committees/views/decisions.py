@@ -227,7 +227,8 @@ def _decision_page(
             "superseded_by": superseded_by,
             "entries": entries,
             "may_approve": decision.status == DecisionStatus.RECORDED
-            and permissions.can_approve(request.user, decision.committee),
+            and permissions.can_approve(request.user, decision.committee)
+            and (decision.item is None or selectors.meeting_started(decision.item.meeting)),
             "refusal": refusal,
             "crumbs": _committee_crumbs(decision.committee),
         },
