@@ -349,7 +349,9 @@ def test_the_start_is_read_in_local_time_in_summer_too(ccg: CCG) -> None:
 # Before the meeting: what stays allowed ---------------------------------------------------------------
 
 
-def test_before_the_meeting_the_chair_withholds_a_members_papers_and_they_leave_the_item(scene: Scene) -> None:
+def test_before_the_meeting_the_chair_withholds_papers_and_the_member_leaves_the_item(
+    scene: Scene,
+) -> None:
     # Given the meeting starts in three weeks
     # When the chair rules now that a partner of the practice gets no papers for the item
     exclusion = services.exclusion_record(
@@ -538,7 +540,7 @@ def test_before_the_meeting_the_item_page_says_when_the_resolution_and_note_open
     assert "Propose the resolution" not in html
     assert "A resolution can be proposed and voted on from 14:00 on" in html
     assert "Record the ruling" not in html
-    assert "the chair may rule that a member&#x27;s papers are withheld" in html
+    assert "the chair may rule that a member's papers are withheld" in html
 
 
 def test_a_resolution_posted_before_the_meeting_is_refused_on_the_form_and_nothing_saved(

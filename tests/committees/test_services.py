@@ -387,9 +387,11 @@ def test_a_chairs_action_is_recorded_with_its_urgency_and_listed_for_ratificatio
     item = next_meeting.items.get(ratifies=decision)
     assert item.title.startswith("Ratification of chair's action")
     # The ratification is recorded at the next meeting, so from its start.
-    with time_machine.travel(next_meeting.starts_at - dt.timedelta(seconds=1), tick=False):
-        with pytest.raises(ValidationError, match="ratification of the chair's action can be recorded"):
-            services.virtual_decision_ratify(decision=decision, meeting=next_meeting, by=chair)
+    with (
+        time_machine.travel(next_meeting.starts_at - dt.timedelta(seconds=1), tick=False),
+        pytest.raises(ValidationError, match="ratification of the chair's action can be recorded"),
+    ):
+        services.virtual_decision_ratify(decision=decision, meeting=next_meeting, by=chair)
     with time_machine.travel(next_meeting.starts_at, tick=False):
         services.virtual_decision_ratify(decision=decision, meeting=next_meeting, by=chair)
         assert Decision.objects.get(pk=decision.pk).ratified_at == next_meeting

@@ -58,7 +58,9 @@ def item(board: Board, ccg: CCG) -> AgendaItem:
         reason="Received",
     )
     meeting = meeting_of(board, on=timezone.localdate() + dt.timedelta(weeks=3), present=[])
-    return committee_services.matter_schedule(matter=matter, meeting=meeting, by=system_user(), reason="Agenda")
+    return committee_services.matter_schedule(
+        matter=matter, meeting=meeting, by=system_user(), reason="Agenda"
+    )
 
 
 def rule(board: Board, item: AgendaItem, ruling: str, *, papers_withheld: bool = False) -> ItemDeclaration:
@@ -129,11 +131,16 @@ def refer(board: Board, item: AgendaItem) -> Referral:
     )
 
 
-def test_a_referral_is_refused_a_second_before_the_start_and_made_at_it(board: Board, item: AgendaItem) -> None:
+def test_a_referral_is_refused_a_second_before_the_start_and_made_at_it(
+    board: Board, item: AgendaItem
+) -> None:
     start = item.meeting.starts_at
     with at(start):
         _inquorate_at_the_meeting(board, item)
-    with at(start - ONE_SECOND), pytest.raises(ValidationError, match="an item left inquorate can be referred"):
+    with (
+        at(start - ONE_SECOND),
+        pytest.raises(ValidationError, match="an item left inquorate can be referred"),
+    ):
         refer(board, item)
     assert not Referral.objects.exists()
     with at(start):
@@ -175,7 +182,7 @@ def test_before_the_meeting_the_declarations_page_says_only_papers_can_be_withhe
             .get(reverse("item-declarations", args=[item.pk]))
             .content.decode()
         )
-    assert "Until then the only ruling that can be recorded is that the member&#x27;s papers" in html
+    assert "Until then the only ruling that can be recorded is that the member's papers" in html
     assert "Attendance not recorded yet" in html
     assert "Refer the item" not in html
 
@@ -202,7 +209,9 @@ def test_a_ruling_posted_before_the_meeting_is_refused_on_the_form_and_nothing_s
 
 def test_the_checklist_says_attendance_is_not_recorded_yet(board: Board, item: AgendaItem) -> None:
     html = (
-        logged_in(board.user("lay_chair")).get(reverse("meeting-checklist", args=[item.meeting_id])).content.decode()
+        logged_in(board.user("lay_chair"))
+        .get(reverse("meeting-checklist", args=[item.meeting_id]))
+        .content.decode()
     )
     assert "Attendance not recorded yet: it is recorded once the meeting starts" in html
     assert "not with the attendance recorded so far" not in html
