@@ -79,6 +79,8 @@ class ItemCheck:
     flags: list[rules.Flag] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
     quorate_now: bool | None = None
+    # False until anyone's attendance at the meeting is recorded: "quorate now" is not known before.
+    attendance_recorded: bool = True
     quorate_if_flagged_leave: bool | None = None
     explanation_if_flagged_leave: str = ""
 
@@ -120,6 +122,7 @@ def meeting_checklist(meeting: Meeting) -> list[ItemCheck]:
         quorum = record.quorums.get(item.pk)
         if item.purpose == Purpose.DECISION and item.committee is not None and quorum is not None:
             check.quorate_now = quorum.quorate
+            check.attendance_recorded = quorum.attendance_recorded
             rule = quorum.rule  # None when the committee has no approved terms of reference
             if rule is not None:
                 flagged = {f.person_id for f in check.flags}

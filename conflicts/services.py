@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cocomm.audit import save_audited, system_user
 from cocomm.models import CCG, Organisation, Person, Practice, User
+from committees import rules as committee_rules
 from committees import services as committee_services
 from committees.choices import DecisionStatus, ExclusionScope, MatterKind, Outcome
 from committees.models import AgendaItem, Committee, Decision
@@ -488,6 +489,14 @@ def item_declaration_rule(
     _require(
         committee is not None and permissions.can_rule(by, committee), "Only the chair rules on declarations."
     )
+    committee_services.require_meeting_started(
+        item.meeting,
+        "declarations and the chair's rulings can be recorded",
+        before=committee_rules.PRE_MEETING_RULING,
+        allowed_early=committee_rules.ruling_allowed_before_meeting(
+            leaves_item=ruling == Ruling.LEAVES, papers_withheld=papers_withheld
+        ),
+    )
     assert committee is not None
     if ruling not in Ruling.values:
         raise ValidationError({"ruling": "Choose the chair's ruling."})
@@ -524,7 +533,14 @@ def referral_record(
     """Refer an item that conflicts left inquorate; it moves to the next meeting of the body named."""
     committee = item.committee
     _require(committee is not None and permissions.can_rule(by, committee), "Only the chair refers items.")
-    if item_quorum(item).quorate:
+    committee_services.require_meeting_started(item.meeting, "an item left inquorate can be referred")
+    quorum = item_quorum(item)
+    if not quorum.attendance_recorded:
+        raise ValidationError(
+            "The meeting's attendance has not been recorded, so nobody can yet say the item is inquorate: "
+            "the clerk records who is present first."
+        )
+    if quorum.quorate:
         raise ValidationError("The item is quorate: it is decided here, not referred.")
     if not guardian_consulted:
         raise ValidationError(

@@ -234,7 +234,8 @@ def _decision_page(
             "superseded_by": superseded_by,
             "entries": entries,
             "may_approve": decision.status == DecisionStatus.RECORDED
-            and permissions.can_approve(request.user, decision.committee),
+            and permissions.can_approve(request.user, decision.committee)
+            and (decision.item is None or selectors.meeting_started(decision.item.meeting)),
             "may_supersede": _may_supersede(request.user, decision),
             "refusal": refusal,
             "notes": hooks.notes_for_decision(decision, request.user),
