@@ -32,7 +32,7 @@ from rest_framework.routers import SimpleRouter
 
 from assurance.models import AssurancePack, PackReview, PackStatus, ReviewOutcome
 from assurance.selectors import packs_visible_to
-from delegation.api import ApiErrorSerializer
+from cocomm.api import ApiErrorSerializer
 
 
 class PDFRenderer(renderers.BaseRenderer):
@@ -199,6 +199,13 @@ class ReviewQuerySerializer(serializers.Serializer[Any]):
     )
 
 
+class ReviewQueryErrorSerializer(serializers.Serializer[Any]):
+    """The body of a 400 from the reviews list: each wrong filter with what is wrong with it."""
+
+    ccg = serializers.ListField(child=serializers.CharField(), required=False)
+    outcome = serializers.ListField(child=serializers.CharField(), required=False)
+
+
 @extend_schema(tags=["Assurance packs"])
 @extend_schema_view(
     list=extend_schema(
@@ -210,7 +217,7 @@ class ReviewQuerySerializer(serializers.Serializer[Any]):
         parameters=[ReviewQuerySerializer],
         responses={
             200: ReviewListSerializer(many=True),
-            400: OpenApiResponse(ApiErrorSerializer, "An unknown outcome."),
+            400: OpenApiResponse(ReviewQueryErrorSerializer, "An unknown outcome; the body names it."),
             403: NOT_LOGGED_IN,
         },
     ),

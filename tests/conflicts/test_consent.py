@@ -105,7 +105,9 @@ def test_after_an_error_elsewhere_the_chosen_answer_is_kept(board: Board, level2
 
 
 @pytest.mark.parametrize(("answer", "published"), [("yes", True), ("no", False)])
-def test_each_explicit_answer_is_recorded(board: Board, level2_ccg: CCG, answer: str, published: bool) -> None:
+def test_each_explicit_answer_is_recorded(
+    board: Board, level2_ccg: CCG, answer: str, published: bool
+) -> None:
     response = logged_in(board.user("gp_one")).post(
         reverse("declaration-create"),
         interest(ccg=str(level2_ccg.pk), consent_to_publish=answer, withheld_reason="Personal safety"),
