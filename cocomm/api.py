@@ -17,6 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cocomm.models import CCG
+
 DATABASE_UNAVAILABLE = "The service cannot reach its database just now. Try again in a minute."
 RETRY_AFTER_SECONDS = 30
 
@@ -25,6 +27,25 @@ class ApiErrorSerializer(serializers.Serializer[Any]):
     """The body of most errors (403, 404, 409, 503): one sentence saying what went wrong."""
 
     detail = serializers.CharField()
+
+
+class CCGFilterField(serializers.CharField):
+    """`?ccg=` on a list: the ODS code of a CCG that exists (any case), given back as recorded.
+
+    An unknown code is a 400 naming it rather than an empty list, so a mistyped filter is noticed.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 10)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        ods_code = CCG.objects.filter(ods_code__iexact=value).values_list("ods_code", flat=True).first()
+        if ods_code is None:
+            raise serializers.ValidationError(f"No CCG with ODS code '{value}'.")
+        return ods_code
 
 
 class DatabaseUnavailable(exceptions.APIException):
@@ -141,7 +162,7 @@ def describe_errors(result: dict[str, Any], generator: Any, request: Any, public
 
     A paginated list may answer 400 for its limit or offset, beside any 400 its own filters give
     (whose shape then names the two as well); every endpoint may answer 503 when the database is
-    unreachable.
+    unreachable. Optional filters may be sent empty, meaning "no filter".
     """
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault(
@@ -173,6 +194,12 @@ def describe_errors(result: dict[str, Any], generator: Any, request: Any, public
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             names = {parameter.get("name") for parameter in operation.get("parameters", [])}
+            for parameter in operation.get("parameters", []):
+                # Optional filters follow DRF's form rules: `?ccg=` is the same as leaving ccg out.
+                # The page parameters do not: an empty limit is not a number.
+                optional_query = parameter.get("in") == "query" and not parameter.get("required")
+                if optional_query and parameter["name"] not in {"limit", "offset"}:
+                    parameter["allowEmptyValue"] = True
             if {"limit", "offset"} <= names:
                 own = responses.get("400")
                 if own is None:

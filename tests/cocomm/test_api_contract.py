@@ -23,16 +23,18 @@ from hypothesis import HealthCheck, settings
 
 from cocomm.models import User
 
-# The properties the API promises; others (such as "a valid request is always accepted") do not hold
-# for endpoints that answer 403 to an anonymous caller or 404 to an unknown ODS code by design.
+# The properties the API promises, for valid and invalid requests alike. Left out: "a valid request
+# is accepted" (an anonymous caller is refused the logged-in endpoints, an unknown code is a 404, by
+# design) and "an invalid request is refused", which in a query string reports values that cannot be
+# told apart from valid ones (the number 0 for a text filter is the text "0"); the ranges of limit and
+# offset are refused by tests of their own (test_api_faults).
 CHECKS = [
     "not_a_server_error",
     "status_code_conformance",
     "content_type_conformance",
     "response_schema_conformance",
-    "negative_data_rejection",
 ]
-EXAMPLES_PER_OPERATION = 25
+EXAMPLES_PER_OPERATION = 10
 
 
 @pytest.fixture(scope="module")
@@ -45,23 +47,35 @@ def demo_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
 
 
 @pytest.fixture
-def api_schema(demo_world: None, db: None) -> Iterator[Any]:
-    # Requests run in this thread, on the test's own connection and transaction; Django would close
-    # that connection at each request's start and end (the test client avoids the same thing).
+def in_process(demo_world: None, db: None) -> Iterator[None]:
+    """Requests run in this thread, on the test's own connection and transaction.
+
+    Django would close that connection as each request starts and ends; the test client avoids the
+    same thing the same way.
+    """
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
-        schema.config.generation.update(max_examples=EXAMPLES_PER_OPERATION)
-        schema.config.checks.update(included_check_names=CHECKS)
-        schema.config.phases.update(phases=["examples", "coverage", "fuzzing"])
-        yield schema
+        yield
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 
-contract = schemathesis.pytest.from_fixture("api_schema")
+@pytest.fixture
+def administrator_session(demo_world: None, db: None) -> str:
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    return client.cookies["sessionid"].value
+
+
+# Loaded when the module is collected (making the schema asks nothing of the database). The lazy,
+# fixture-based loader of schemathesis does not work with this pytest, hence the eager one.
+contract = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+contract.config.generation.update(max_examples=EXAMPLES_PER_OPERATION)
+contract.config.checks.update(included_check_names=CHECKS)
+# The schema has no examples of its own: boundary values (coverage) and random ones (fuzzing).
+contract.config.phases.update(phases=["coverage", "fuzzing"])
 
 
 @contract.parametrize()
@@ -70,7 +84,7 @@ contract = schemathesis.pytest.from_fixture("api_schema")
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_the_api_keeps_to_its_schema_for_anyone(case: Any) -> None:
+def test_the_api_keeps_to_its_schema_for_anyone(in_process: None, case: Any) -> None:
     case.call_and_validate()
 
 
@@ -80,7 +94,7 @@ def test_the_api_keeps_to_its_schema_for_anyone(case: Any) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_the_api_keeps_to_its_schema_for_a_logged_in_administrator(case: Any) -> None:
-    client = Client()
-    client.force_login(User.objects.get(username="admin"))
-    case.call_and_validate(cookies={"sessionid": client.cookies["sessionid"].value})
+def test_the_api_keeps_to_its_schema_for_a_logged_in_administrator(
+    in_process: None, administrator_session: str, case: Any
+) -> None:
+    case.call_and_validate(cookies={"sessionid": administrator_session})
