@@ -6,13 +6,14 @@ is injected into each page after it loads; any violation fails the test with wha
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
 from assurance.models import AssurancePack
@@ -20,11 +21,24 @@ from cocomm import demo as core_demo
 from committees.choices import CommitteeKind
 from committees.models import Committee
 from delegation.models import LevelApplication, SharedTeam
+from tests.e2e.conftest import OFFLINE_HOSTS
 
 pytestmark = pytest.mark.browser
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """As the shared fixture, but the pages' Content-Security-Policy is set aside for this test only:
+    axe-core is injected as an inline script, which the policy rightly refuses."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", bypass_csp=True)
+    context.route(OFFLINE_HOSTS, lambda route: route.abort())
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
 
 
 def violations(page: Page) -> list[str]:
