@@ -40,8 +40,12 @@ class CCGFilterField(serializers.CharField):
         kwargs.setdefault("max_length", 10)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data: Any) -> str:
-        value = super().to_internal_value(data)
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        # Looked up only after the field's own checks (length, no NUL character, which PostgreSQL
+        # would refuse with an error rather than an empty answer).
+        value = super().run_validation(data)
+        if value in (None, "", serializers.empty):
+            return value
         ods_code = CCG.objects.filter(ods_code__iexact=value).values_list("ods_code", flat=True).first()
         if ods_code is None:
             raise serializers.ValidationError(f"No CCG with ODS code '{value}'.")

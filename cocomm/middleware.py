@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +18,17 @@ LAST_SEEN = "cocomm_session_last_seen"
 # The last-seen time is written at most this often, so reading pages does not save the session on
 # every request; the idle limit is therefore honoured to within this many seconds.
 TOUCH_EVERY_SECONDS = 60
+
+
+def start_session_clock(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """On log-in (a `user_logged_in` receiver): both limits count from now.
+
+    Done here, where the session is being saved anyway, so the first page after log-in does not
+    save it again.
+    """
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[STARTED] = session[LAST_SEEN] = time.time()
 
 
 class PermissionsPolicyMiddleware:

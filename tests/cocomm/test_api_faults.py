@@ -16,6 +16,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from cocomm.api import MAX_LIMIT, MAX_OFFSET
+from cocomm.models import CCG, User
 from tests.factories.functions import Reference
 
 LIMIT_MESSAGE = f"Limit must be a whole number from 1 to {MAX_LIMIT}."
@@ -208,3 +209,40 @@ def test_other_faults_in_the_api_answer_500_json_not_a_page(
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "Sorry, there is a problem with the service. Try again later."}
+
+
+# --- the CCG filter of the assurance lists ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/assurance-packs/", "/api/v1/assurance-reviews/"])
+@pytest.mark.parametrize(
+    ("ccg", "message"),
+    [
+        ("XYZ", "No CCG with ODS code 'XYZ'."),
+        ("0\x00|", "Null characters are not allowed."),  # found by the contract test: was a 500
+        ("X" * 11, "Ensure this field has no more than 10 characters."),
+    ],
+)
+def test_a_ccg_filter_that_names_no_ccg_is_a_400_naming_it(
+    administrator: User, level2_ccg: CCG, url: str, ccg: str, message: str
+) -> None:
+    client = Client()
+    client.force_login(administrator)
+
+    response = client.get(url, {"ccg": ccg})
+
+    assert response.status_code == 400
+    assert response.json() == {"ccg": [message]}
+
+
+@pytest.mark.django_db
+def test_a_ccg_filter_in_any_case_finds_the_ccg(administrator: User, level2_ccg: CCG) -> None:
+    client = Client()
+    client.force_login(administrator)
+
+    for url in ["/api/v1/assurance-packs/", "/api/v1/assurance-reviews/"]:
+        response = client.get(url, {"ccg": level2_ccg.ods_code.lower()})
+        assert response.status_code == 200
+        # An empty filter is no filter.
+        assert client.get(url, {"ccg": ""}).status_code == 200
