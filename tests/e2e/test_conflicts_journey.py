@@ -86,6 +86,10 @@ def test_a_declared_interest_is_flagged_ruled_on_and_changes_the_quorum(
     page.get_by_label("Financial", exact=True).check()
     page.get_by_label("Description of the interest").fill("Partner at the practice")
     page.get_by_label("Practice concerned (if any)").select_option(label="Castle Hill Surgery (P81001)")
+    # Consent to publish is asked, never assumed: neither answer is chosen when the form opens.
+    consent = page.get_by_role("group", name="Do you consent to this entry being published?")
+    expect(consent.get_by_role("radio", checked=True)).to_have_count(0)
+    consent.get_by_label("Yes", exact=True).check()
     page.get_by_role("button", name="Make the declaration").click()
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Your declaration is on the register")
     expect(page.locator("main table")).to_contain_text("Financial in Castle Hill Surgery")
