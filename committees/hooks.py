@@ -11,15 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from cocomm.models import CCG
 from committees.models import AgendaItem, Committee, Decision, Matter
+from functions.models import Function
 
 # Before a resolution is proposed on an item or its vote opened: each blocker returns the reasons the
 # item may not go to a vote yet (empty when nothing stands in the way). The service refuses with them.
 vote_blockers: list[Callable[[AgendaItem], list[str]]] = []
 
 # Before the chair takes a decision by chair's action: each check returns the reasons the chair may
-# not take it (empty when none), given the committee, the matter (if any) and the chair's user id.
-chairs_action_blockers: list[Callable[[Committee, Matter | None, int], list[str]]] = []
+# not take it (empty when none), given the committee, the CCG and function decided for, the matter (if
+# any) and the chair's user id.
+chairs_action_blockers: list[Callable[[Committee, CCG, Function, Matter | None, int], list[str]]] = []
+
+# Who chairs an item in the chair's place (the vice-chair, or a member named at the meeting, when the
+# chair has a conflict on it): each returns the user ids of those people, who may then rule on the item.
+item_chairs: list[Callable[[AgendaItem], set[int]]] = []
 
 # When a decision is approved, inside the approval's transaction: each hook records what follows from
 # it (such as the entry on the register of procurement decisions).
@@ -29,3 +36,19 @@ decision_approved: list[Callable[[Decision], None]] = []
 def reasons_not_to_vote(item: AgendaItem) -> list[str]:
     """Every reason the registered blockers give for not putting an item to the vote yet."""
     return [reason for blocker in vote_blockers for reason in blocker(item)]
+
+
+def reasons_not_to_take_chairs_action(
+    committee: Committee, ccg: CCG, function: Function, matter: Matter | None, user_id: int
+) -> list[str]:
+    """Every reason the registered checks give for the chair not to take this decision alone."""
+    return [
+        reason
+        for blocker in chairs_action_blockers
+        for reason in blocker(committee, ccg, function, matter, user_id)
+    ]
+
+
+def chairs_item(user_id: int, item: AgendaItem) -> bool:
+    """Whether the user chairs this item in the chair's place."""
+    return any(user_id in provider(item) for provider in item_chairs)

@@ -6,9 +6,18 @@ class ConflictsConfig(AppConfig):
     verbose_name = "Conflicts of interest"
 
     def ready(self) -> None:
-        from committees import minutes
+        from committees import hooks, minutes
         from conflicts import signals  # noqa: F401 (connects the receivers)
+        from conflicts.gates import chairs_action_conflicts, item_chair_user_ids, unruled_conflicts
         from conflicts.minutes import declaration_lines
 
         if declaration_lines not in minutes.declaration_providers:
             minutes.declaration_providers.append(declaration_lines)
+        # No vote, and no chair's action, while a flagged conflict is unmanaged.
+        for hook, check in (
+            (hooks.vote_blockers, unruled_conflicts),
+            (hooks.chairs_action_blockers, chairs_action_conflicts),
+            (hooks.item_chairs, item_chair_user_ids),
+        ):
+            if check not in hook:
+                hook.append(check)  # type: ignore[arg-type]

@@ -164,8 +164,8 @@ def exclusion_record(
 ) -> Exclusion:
     """Take a member out of an item's vote and quorum (the chair's ruling on a declared interest)."""
     _require(
-        item.committee is not None and permissions.can_run_vote(by, item.committee),
-        "Only the chair or the meeting's governance officer may rule on exclusions.",
+        permissions.can_rule_on_item(by, item),
+        "Only the chair, whoever chairs the item or the governance officer may rule on exclusions.",
     )
     _require_minutes_open(item.meeting)
     if hasattr(item, "decision") and item.decision.status not in (
@@ -205,8 +205,8 @@ def exclusion_lift(*, item: AgendaItem, person: Person, by: User, reason: str) -
     if exclusion is None:
         return
     _require(
-        item.committee is not None and permissions.can_run_vote(by, item.committee),
-        "Only the chair or the meeting's governance officer may rule on exclusions.",
+        permissions.can_rule_on_item(by, item),
+        "Only the chair, whoever chairs the item or the governance officer may rule on exclusions.",
     )
     _require_minutes_open(item.meeting)
     if hasattr(item, "decision") and item.decision.status not in (
