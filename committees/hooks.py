@@ -10,6 +10,7 @@ transaction, so what a hook refuses or writes is part of the same change.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from cocomm.models import CCG
 from committees.models import AgendaItem, Committee, Decision, Matter
@@ -27,6 +28,21 @@ chairs_action_blockers: list[Callable[[Committee, CCG, Function, Matter | None, 
 # Who chairs an item in the chair's place (the vice-chair, or a member named at the meeting, when the
 # chair has a conflict on it): each returns the user ids of those people, who may then rule on the item.
 item_chairs: list[Callable[[AgendaItem], set[int]]] = []
+
+
+@dataclass(frozen=True)
+class FlaggedPerson:
+    """Someone the conflicts checklist flags on an item, and where the ruling on them stands."""
+
+    name: str
+    reason: str
+    ruling: str  # the ruling in words, or "" when there is none yet
+    ruled_by: str
+    takes_part: bool  # not away from the meeting: a ruling is needed before the vote
+
+
+# Who is flagged on an item and where each ruling stands, for the item's page.
+flagged_on_item: list[Callable[[AgendaItem], list[FlaggedPerson]]] = []
 
 # When a decision is approved, inside the approval's transaction: each hook records what follows from
 # it (such as the entry on the register of procurement decisions).
@@ -52,3 +68,8 @@ def reasons_not_to_take_chairs_action(
 def chairs_item(user_id: int, item: AgendaItem) -> bool:
     """Whether the user chairs this item in the chair's place."""
     return any(user_id in provider(item) for provider in item_chairs)
+
+
+def flagged_people(item: AgendaItem) -> list[FlaggedPerson]:
+    """Everyone the registered providers flag on an item."""
+    return [person for provider in flagged_on_item for person in provider(item)]

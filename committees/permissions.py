@@ -60,9 +60,11 @@ def can_run_vote(user: AnyUser, committee: Committee) -> bool:
 
 def can_rule_on_item(user: AnyUser, item: AgendaItem) -> bool:
     """Who records exclusions on an item: the chair or clerk, or whoever chairs it in the chair's place."""
-    if item.committee is None or not user.is_active:
+    if item.committee is None:
         return False
-    return can_run_vote(user, item.committee) or hooks.chairs_item(user.pk, item)
+    if can_run_vote(user, item.committee):
+        return True
+    return user.is_active and user.pk is not None and hooks.chairs_item(user.pk, item)
 
 
 def can_read_papers(user: AnyUser, item: AgendaItem) -> bool:

@@ -8,7 +8,12 @@ class ConflictsConfig(AppConfig):
     def ready(self) -> None:
         from committees import hooks, minutes
         from conflicts import signals  # noqa: F401 (connects the receivers)
-        from conflicts.gates import chairs_action_conflicts, item_chair_user_ids, unruled_conflicts
+        from conflicts.gates import (
+            chairs_action_conflicts,
+            flagged_people,
+            item_chair_user_ids,
+            unruled_conflicts,
+        )
         from conflicts.minutes import declaration_lines
 
         if declaration_lines not in minutes.declaration_providers:
@@ -18,6 +23,7 @@ class ConflictsConfig(AppConfig):
             (hooks.vote_blockers, unruled_conflicts),
             (hooks.chairs_action_blockers, chairs_action_conflicts),
             (hooks.item_chairs, item_chair_user_ids),
+            (hooks.flagged_on_item, flagged_people),
         ):
             if check not in hook:
                 hook.append(check)  # type: ignore[arg-type]

@@ -515,7 +515,10 @@ def _hold_procurement_meeting(committee: Committee, preston: CCG, people: _Peopl
         person=leaving,
         statement="His son works for Ribble Extended Care Ltd, one of the bidders.",
         ruling=Ruling.LEAVES,
-        interest=Declaration.objects.filter(ccg=preston, person=leaving, nil_return=False).first(),
+        # A ruling names only a register entry declared by the meeting; his was entered later.
+        interest=Declaration.objects.filter(
+            ccg=preston, person=leaving, nil_return=False, declared_on__lte=on
+        ).first(),
         papers_withheld=True,
         by=chair,
     )

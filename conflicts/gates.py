@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cocomm.models import CCG, Person
 from committees.choices import Office
+from committees.hooks import FlaggedPerson
 from committees.models import AgendaItem, Committee, Matter, Membership
 from conflicts import rules, selectors
 from functions.models import Function
@@ -118,3 +119,19 @@ def chairs_action_conflicts(
         f"No mitigation of this interest has been agreed on the register. {instead}"
         for flag in unmanaged
     ]
+
+
+def flagged_people(item: AgendaItem) -> list[FlaggedPerson]:
+    """Who the checklist flags on an item and the ruling on each, for the committees' item page."""
+    check = selectors.item_check(item)
+    if check is None:
+        return []
+    rows = []
+    for status in check.statuses:
+        ruling, ruled_by = "", ""
+        if status.ruling is not None:
+            ruling, ruled_by = status.ruling.get_ruling_display(), str(status.ruling.ruled_by)
+        elif status.exclusion is not None:
+            ruling = status.exclusion.get_scope_display()
+        rows.append(FlaggedPerson(status.name, status.flag.reason, ruling, ruled_by, status.takes_part))
+    return rows

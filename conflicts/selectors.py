@@ -548,6 +548,25 @@ def people_at_item(item: AgendaItem) -> QuerySet[Person]:
     return Person.objects.filter(Q(pk__in=members) | Q(pk__in=guests)).order_by("full_name")
 
 
+def interests_for_ruling(item: AgendaItem, person: Person | None) -> QuerySet[Declaration]:
+    """One person's register entries a ruling on the item may name: current on the meeting's day and
+    declared by then (none when nobody is chosen, so no one sees everyone's entries)."""
+    if person is None:
+        return Declaration.objects.none()
+    on = timezone.localtime(item.meeting.starts_at).date()
+    return current_interests([person.pk], on).filter(declared_on__lte=on).order_by("-declared_on", "pk")
+
+
+def people_to_chair(item: AgendaItem) -> QuerySet[Person]:
+    """Who may be named to chair an item in a conflicted chair's place: voting members, present, not
+    a chair and not flagged on it."""
+    check = item_check(item)
+    if check is None:
+        return Person.objects.none()
+    ids = [s.person_id for s in check.seats if check.may_chair_item(s)]
+    return Person.objects.filter(pk__in=ids).order_by("full_name")
+
+
 def item_declarations_of(item: AgendaItem) -> list[ItemDeclaration]:
     return list(
         ItemDeclaration.objects.filter(item=item)
