@@ -97,8 +97,14 @@ class ItemCheck:
     explanation_if_flagged_leave: str = ""
     statuses: list[FlagStatus] = field(default_factory=list)
     seats: list[Membership] = field(default_factory=list)  # the committee taking the item, on the day
-    away: set[int] = field(default_factory=set)  # recorded as apologies or absent
+    present: set[int] = field(default_factory=set)  # recorded present
+    attendance_taken: bool = False  # any attendance recorded for the meeting yet
     item_chair: ItemChair | None = None
+
+    def member_takes_part(self, person_id: int) -> bool:
+        """Before attendance is taken every member is expected; after, those recorded present (as the
+        quorum counts them). A member recorded present after the vote opened is caught at its close."""
+        return person_id in self.present if self.attendance_taken else True
 
     @property
     def at_risk(self) -> bool:
@@ -122,7 +128,7 @@ class ItemCheck:
         return (
             seat.voting
             and seat.office not in CHAIR_OFFICES
-            and seat.person_id not in self.away
+            and self.member_takes_part(seat.person_id)
             and seat.person_id not in self.flagged_ids
         )
 
@@ -156,7 +162,9 @@ def _statuses(
     statuses = []
     for flag in check.flags:
         seat = seats.get(flag.person_id)
-        takes_part = (seat is not None and flag.person_id not in check.away) or flag.person_id in guests
+        takes_part = (
+            seat is not None and check.member_takes_part(flag.person_id)
+        ) or flag.person_id in guests
         statuses.append(
             FlagStatus(
                 flag=flag,
@@ -176,8 +184,8 @@ def meeting_checklist(meeting: Meeting) -> list[ItemCheck]:
     flagged member stepped out (members expected: all but those who sent apologies or were absent).
 
     Each flag carries where its ruling stands. Before attendance is recorded every member of the
-    committee is expected, so every flagged member must be ruled on; attendees count once they are
-    recorded in attendance.
+    committee is expected, so every flagged member must be ruled on; once it is recorded, the members
+    recorded present and the attendees recorded in attendance.
     """
     # The meeting's record (seats, attendance, each item's live quorum) comes in a fixed number of
     # queries, so the checklist costs the same however many items and members there are.
@@ -186,9 +194,7 @@ def meeting_checklist(meeting: Meeting) -> list[ItemCheck]:
     items = [i for i in record.items if i.committee_id is not None and not i.standard]
     prefetch_related_objects(items, "practices", "organisations")
     attendance = {pid: a.status for pid, a in record.attendance.items()}
-    away = {
-        pid for pid, st in attendance.items() if st in (AttendanceStatus.APOLOGIES, AttendanceStatus.ABSENT)
-    }
+    present = {pid for pid, st in attendance.items() if st == AttendanceStatus.PRESENT}
     guests = {pid for pid, st in attendance.items() if st == AttendanceStatus.IN_ATTENDANCE}
     persons = {m.person_id: m.person for seats in record.members.values() for m in seats} | {
         pid: a.person for pid, a in record.attendance.items() if a.status == AttendanceStatus.IN_ATTENDANCE
@@ -224,7 +230,8 @@ def meeting_checklist(meeting: Meeting) -> list[ItemCheck]:
             flags=[f for f in flags if f.item_id == item.pk],
             names=names,
             seats=record.members.get(item.committee_id or 0, []),
-            away=away,
+            present=present,
+            attendance_taken=bool(attendance),
             item_chair=item_chairs.get(item.pk),
         )
         check.statuses = _statuses(check, guests, rulings.get(item.pk, {}), exclusions.get(item.pk, {}))

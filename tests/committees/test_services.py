@@ -348,6 +348,7 @@ def test_a_chairs_action_needs_terms_that_allow_it(level3_ccg: CCG) -> None:
             function=Function.objects.get(number=11),
             resolution="Pay the locum",
             urgency_reason="Practice closes on Friday",
+            chair_declaration="No interest declared.",
             by=board.user("lay_chair"),
         )
 
@@ -362,6 +363,7 @@ def test_a_chairs_action_is_recorded_with_its_urgency_and_listed_for_ratificatio
             function=Function.objects.get(number=11),
             resolution="Pay the locum",
             urgency_reason=" ",
+            chair_declaration="No interest declared.",
             by=chair,
         )
     with pytest.raises(PermissionDenied):
@@ -371,6 +373,7 @@ def test_a_chairs_action_is_recorded_with_its_urgency_and_listed_for_ratificatio
             function=Function.objects.get(number=11),
             resolution="Pay the locum",
             urgency_reason="Urgent",
+            chair_declaration="No interest declared.",
             by=board.user("gp_one"),
         )
     decision = services.virtual_decision_take(
@@ -379,6 +382,7 @@ def test_a_chairs_action_is_recorded_with_its_urgency_and_listed_for_ratificatio
         function=Function.objects.get(number=11),
         resolution="Reimburse locum cover",
         urgency_reason="The practice would close before the next meeting",
+        chair_declaration="No interest declared.",
         by=chair,
     )
     assert (decision.virtual, decision.status, decision.ratified_at) == (True, DecisionStatus.APPROVED, None)

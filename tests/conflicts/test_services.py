@@ -48,6 +48,7 @@ def partner_interest(board: Board, ccg: CCG, practice, key: str = "gp_one") -> D
         description="Partner at the practice",
         practice=practice,
         interest_from=dt.date(2010, 1, 1),
+        declared_on=dt.date(2016, 1, 4),  # on the register before the meetings these tests hold
         by=board.user(key),
     )
 
@@ -227,6 +228,7 @@ def test_ruling_that_a_member_leaves_takes_them_out_of_the_vote_and_quorum_and_t
         person=board.person("gp_one"),
         statement="Partner; reconsidered",
         ruling=Ruling.NOTED,
+        ruling_reason="The closure does not change the partners' income",
         by=chair,
     )
     assert item_quorum(item).quorate
@@ -442,6 +444,7 @@ def test_the_minutes_list_every_declaration_ruling_and_referral(board: Board, le
         person=board.person("lay_member"),
         statement="Patient at the practice",
         ruling=Ruling.NOTED,
+        ruling_reason="Being a patient gives no stake in the decision",
         by=chair,
     )
     services.item_declaration_rule(
