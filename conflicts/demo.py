@@ -85,6 +85,7 @@ class Interest:
     mitigation_agreed_with: str = ""
     withheld_reason: str = ""  # given: no consent to publish
     declared_months_ago: int = 0
+    declared_on: dt.date | None = None  # a fixed date instead, for an entry a past meeting's ruling names
     ended_months_ago: int | None = None
 
 
@@ -145,7 +146,8 @@ EARLIER_INTERESTS = [
         organisation_name="Ribble Extended Care Ltd",
         mitigation="Leaves the meeting for any item on services Ribble Extended Care Ltd provides or "
         "bids for.",
-        declared_months_ago=5,
+        # On the register before the procurement meeting of November 2016, whose ruling names it.
+        declared_on=dt.date(2015, 9, 14),
     ),
     Interest(
         "02A",
@@ -381,7 +383,7 @@ def _declare(
             mitigation=interest.mitigation,
             consent_to_publish=not interest.withheld_reason,
             withheld_reason=interest.withheld_reason,
-            declared_on=_on(today, interest.declared_months_ago),
+            declared_on=interest.declared_on or _on(today, interest.declared_months_ago),
             by=by,
         )
     if interest.ended_months_ago is not None and declaration.interest_to is None:

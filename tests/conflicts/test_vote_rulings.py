@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from cocomm.audit import system_user
 from cocomm.models import CCG, Person, Practice
@@ -450,3 +451,18 @@ def test_an_unconflicted_chairs_action_is_taken_as_before(board: Board, ccg: CCG
     decision = chairs_action(board, ccg, practice)
     assert decision.status == DecisionStatus.APPROVED
     assert decision.chair_declaration == "No interest declared."
+
+
+def test_the_minutes_of_ratification_give_the_chairs_declaration(
+    board: Board, ccg: CCG, practice: Practice
+) -> None:
+    # Only scheduled (nothing is recorded at it), so the meeting may lie ahead.
+    upcoming = meeting_of(board, on=timezone.localdate() + dt.timedelta(days=30), present=[])
+
+    chairs_action(board, ccg, practice, "Interest declared: my sister is a patient there")
+
+    assert upcoming.items.filter(ratifies__isnull=False).exists()
+    assert (
+        "The chair's declaration on taking this action: Interest declared: my sister is a patient there"
+        in compose_minutes(upcoming)
+    )

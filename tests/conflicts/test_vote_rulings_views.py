@@ -221,3 +221,37 @@ def test_a_member_who_does_not_chair_the_item_gets_no_ruling_form_and_a_404_on_p
     url = reverse("item-declarations", args=[item.pk])
     assert "Record the ruling" not in member.get(url, {"person": board.person("gp_one").pk}).content.decode()
     assert member.post(url, {"ruling-person": board.person("gp_one").pk}).status_code == 404
+
+
+def test_the_chairs_action_form_takes_the_chairs_declaration_and_refuses_an_unmanaged_conflict(
+    board: Board, ccg: CCG, practice: Practice
+) -> None:
+    from functions.models import Function
+
+    chair = logged_in(board.user("lay_chair"))
+    url = reverse("virtual-decision-create", args=[board.committee.pk])
+    form = {
+        "ccg": ccg.pk,
+        "function": Function.objects.get(number=3).pk,
+        "resolution": "Close the list for 3 months",
+        "urgency_reason": "The practice lost two GPs this week",
+    }
+    assert "Do you have an interest in this decision?" in chair.get(url).content.decode()
+
+    missing = chair.post(url, {**form, "has_interest": "yes", "interest_details": ""})
+    assert "Describe your interest in this decision" in missing.content.decode()
+
+    interest(board, ccg, practice, "lay_chair")
+    refused = chair.post(url, {**form, "has_interest": "yes", "interest_details": "Partner at a practice"})
+    assert refused.status_code == 200
+    assert "You may not take this decision by chair&#x27;s action" in refused.content.decode()
+    assert not Decision.objects.filter(virtual=True).exists()
+
+
+def test_the_decision_page_shows_the_chairs_declaration(board: Board, ccg: CCG, practice: Practice) -> None:
+    from tests.conflicts.test_vote_rulings import chairs_action
+
+    decision = chairs_action(board, ccg, practice, "No interest declared.")
+    page = logged_in(board.user("lay_chair")).get(reverse("decision-detail", args=[decision.pk]))
+    html = page.content.decode()
+    assert "The chair's declaration" in html and "No interest declared." in html
