@@ -15,7 +15,7 @@ from cocomm.models import CCG
 from cocomm.permissions import AnyUser
 from cocomm.selectors import ccgs_visible_to
 from committees import permissions, rules
-from committees.choices import AttendanceStatus, DecisionStatus, Purpose, ToRStatus
+from committees.choices import AttendanceStatus, DecisionStatus, MinutesStatus, Purpose, ToRStatus
 from committees.models import (
     Action,
     AgendaItem,
@@ -186,7 +186,7 @@ def meeting_get(user: AnyUser, pk: int) -> Meeting:
 
 def decisions_visible_to(user: AnyUser) -> QuerySet[Decision]:
     return Decision.objects.filter(committee__in=committees_visible_to(user)).select_related(
-        "committee", "ccg", "function", "item__meeting"
+        "committee", "ccg", "function", "item__meeting", "supersedes", "superseded_by"
     )
 
 
@@ -206,8 +206,40 @@ def decisions_awaiting_approval(user: AnyUser) -> QuerySet[Decision]:
     )
     return (
         Decision.objects.filter(committee__in=chaired, status=DecisionStatus.RECORDED)
-        .select_related("committee", "ccg", "function", "item__meeting")
+        .select_related("committee", "ccg", "function", "item__meeting", "supersedes")
         .order_by("decided_on", "pk")
+    )
+
+
+def items_to_supersede_on(decision: Decision, *, limit: int = 30) -> QuerySet[AgendaItem]:
+    """Agenda items that could carry a decision superseding this one: for decision, for the same CCG
+    and function, at a meeting of the same committee whose record is still open, with no decision yet;
+    the latest meetings first, and only the nearest few (a committee's whole past is not a choice)."""
+    ids = list(
+        AgendaItem.objects.filter(
+            committee_id=decision.committee_id,
+            purpose=Purpose.DECISION,
+            ccg_id=decision.ccg_id,
+            function_id=decision.function_id,
+            decision__isnull=True,
+        )
+        .exclude(meeting__minutes__status=MinutesStatus.APPROVED)
+        .order_by("-meeting__starts_at", "number")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return (
+        AgendaItem.objects.filter(pk__in=ids)
+        .select_related("meeting")
+        .order_by("-meeting__starts_at", "number")
+    )
+
+
+def superseded_decisions_at(meeting: Meeting) -> list[Decision]:
+    """Decisions taken at a meeting that a later decision has since superseded, with their successors."""
+    return list(
+        Decision.objects.filter(item__meeting=meeting, status=DecisionStatus.SUPERSEDED)
+        .select_related("item", "superseded_by")
+        .order_by("item__number")
     )
 
 
@@ -300,9 +332,9 @@ def committee_overview(
         upcoming=list(meetings.filter(starts_at__gte=now).order_by("starts_at")[:limit]),
         past=list(meetings.filter(starts_at__lt=now).order_by("-starts_at")[:limit]),
         decisions=list(
-            committee.decisions.select_related("ccg", "function", "item__meeting").order_by(
-                "-decided_on", "-id"
-            )[:limit]
+            committee.decisions.select_related(
+                "ccg", "function", "item__meeting", "supersedes", "superseded_by"
+            ).order_by("-decided_on", "-id")[:limit]
         ),
     )
 
@@ -445,7 +477,8 @@ def meeting_records(meetings: list[Meeting]) -> list[MeetingRecord]:
         .order_by("meeting_id", "number")
     ):
         items[item.meeting_id].append(item)
-    decisions = {d.item_id: d for d in Decision.objects.filter(item__meeting_id__in=ids) if d.item_id}
+    linked = Decision.objects.select_related("supersedes", "superseded_by")
+    decisions = {d.item_id: d for d in linked.filter(item__meeting_id__in=ids) if d.item_id}
     # Every seat of the meetings' committees, in the order pages show them; who sat is decided per date.
     seats = list(
         Membership.objects.filter(committee_id__in=committee_ids)

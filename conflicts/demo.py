@@ -46,10 +46,12 @@ from committees.selectors import seats_on
 from conflicts import services
 from conflicts.models import (
     Breach,
+    BreachStatus,
     Campaign,
     Declaration,
     GiftOrHospitality,
     InterestType,
+    NHSEReport,
     OfferKind,
     ProcurementRecord,
     Ruling,
@@ -302,6 +304,7 @@ BLACKPOOL_OFFERS = [
     ),
 ]
 
+GUARDIAN = "Anne Crompton"  # the `blackpool.guardian` login of `cocomm.demo`
 BREACH = (
     "A member of the primary care commissioning committee accepted hospitality worth about £120 from a "
     "prospective supplier without the senior manager's approval the policy requires, and declared it "
@@ -452,19 +455,33 @@ def _offer(offer: Offer, blackpool: CCG, people: _People, today: dt.date, *, by:
 
 
 def _breach(blackpool: CCG, today: dt.date, *, by: User) -> None:
-    if Breach.objects.filter(ccg=blackpool, what_happened=BREACH).exists():
-        return
-    services.breach_record(
-        ccg=blackpool,
-        occurred_on=today - dt.timedelta(days=75),
-        what_happened=BREACH,
-        reported_by="Tom Fletcher, governance officer, NHS Blackpool CCG",
-        guardian_view="A breach of the gifts and hospitality policy; no decision was affected, as the "
-        "supplier was not bidding for anything before the committee.",
-        actions="The hospitality was entered on the register; the member has repaid its cost; every "
-        "committee member is to attend a refresher on the policy.",
-        by=by,
-    )
+    """Blackpool's breach, investigated by its Guardian and reported to NHS England; closing it is
+    left for the demo (as `blackpool.guardian` or `blackpool.go`)."""
+    breach = Breach.objects.filter(ccg=blackpool, what_happened=BREACH).first()
+    if breach is None:
+        breach = services.breach_record(
+            ccg=blackpool,
+            occurred_on=today - dt.timedelta(days=75),
+            what_happened=BREACH,
+            reported_by="Tom Fletcher, governance officer, NHS Blackpool CCG",
+            guardian_view="A breach of the gifts and hospitality policy; no decision was affected, as the "
+            "supplier was not bidding for anything before the committee.",
+            actions="The hospitality was entered on the register; the member has repaid its cost; every "
+            "committee member is to attend a refresher on the policy.",
+            by=by,
+        )
+    if breach.status == BreachStatus.REPORTED:
+        services.breach_investigate(
+            breach=breach,
+            investigated_by=f"{GUARDIAN}, Conflicts of Interest Guardian, NHS Blackpool CCG",
+            investigated_on=today - dt.timedelta(days=40),
+            findings="The member did not know that hospitality over £75 needs a senior manager's approval "
+            "beforehand; the supplier has since registered an interest in a forthcoming procurement, so "
+            "the breach is reported to NHS England.",
+            nhse_report=NHSEReport.REQUIRED,
+            reported_to_nhse_on=today - dt.timedelta(days=35),
+            by=by,
+        )
 
 
 def _at(on: dt.date) -> dt.datetime:

@@ -158,8 +158,30 @@ class GiftOrHospitality(models.Model):
         return f"{self.get_kind_display()} to {self.person} from {self.offeror} (£{self.value})"
 
 
+class BreachStatus(models.TextChoices):
+    REPORTED = "reported", "Reported"
+    INVESTIGATED = "investigated", "Investigated"
+    CLOSED = "closed", "Closed"
+
+
+class NHSEReport(models.TextChoices):
+    """Whether a breach must be reported to NHS England (statutory guidance: serious breaches are)."""
+
+    UNDECIDED = "undecided", "Not yet decided"
+    NOT_REQUIRED = "not_required", "Not required"
+    REQUIRED = "required", "Required"
+
+
 class Breach(models.Model):
-    """A breach of the conflicts of interest policy, with the Guardian's view and the actions taken."""
+    """A breach of the conflicts of interest policy: reported, investigated, then closed with its
+    outcome and the lessons learned; reported to NHS England where it is serious enough."""
+
+    # Transitions as a table: one step at a time, and a closed breach stays closed.
+    TRANSITIONS = {
+        BreachStatus.REPORTED: {BreachStatus.INVESTIGATED},
+        BreachStatus.INVESTIGATED: {BreachStatus.CLOSED},
+        BreachStatus.CLOSED: set(),
+    }
 
     ccg = models.ForeignKey(CCG, on_delete=models.PROTECT, related_name="breaches", verbose_name="CCG")
     occurred_on = models.DateField()
@@ -167,12 +189,36 @@ class Breach(models.Model):
     reported_by = models.CharField(max_length=200)
     guardian_view = models.TextField("the Conflicts of Interest Guardian's view", blank=True)
     actions = models.TextField(blank=True)
-    closed = models.BooleanField(default=False)
+    status = models.CharField(max_length=12, choices=BreachStatus.choices, default=BreachStatus.REPORTED)
+    investigated_by = models.CharField(max_length=200, blank=True, help_text="Who investigated it.")
+    investigated_on = models.DateField(null=True, blank=True)
+    findings = models.TextField(blank=True)
+    nhse_report = models.CharField(
+        "report to NHS England",
+        max_length=12,
+        choices=NHSEReport.choices,
+        default=NHSEReport.UNDECIDED,
+    )
+    reported_to_nhse_on = models.DateField("reported to NHS England on", null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    lessons_learned = models.TextField(blank=True)
+    closed_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-occurred_on"]
         verbose_name_plural = "breaches"
+        constraints = [
+            models.CheckConstraint(
+                name="breach_closed_has_date",
+                condition=~Q(status=BreachStatus.CLOSED) | Q(closed_on__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="breach_closed_reported_where_required",
+                condition=~Q(status=BreachStatus.CLOSED, nhse_report=NHSEReport.REQUIRED)
+                | Q(reported_to_nhse_on__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Breach of {self.occurred_on:%-d %B %Y} at {self.ccg}"

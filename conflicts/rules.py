@@ -141,6 +141,52 @@ def offer_verdict(kind: OfferKind, value: Decimal, *, from_supplier: bool, limit
     )
 
 
+# Breaches -----------------------------------------------------------------------------------------
+
+
+def breach_report_problems(
+    *, occurred_on: dt.date, report_required: bool | None, reported_on: dt.date | None, today: dt.date
+) -> dict[str, str]:
+    """What is wrong with the NHS England report recorded for a breach (None: not decided yet).
+
+    Statutory guidance (2017): the CCG reports serious breaches to NHS England; the date it did so is
+    kept with the breach, and only a breach that must be reported has one.
+    """
+    if reported_on is None:
+        return {}
+    if report_required is not True:
+        return {"reported_to_nhse_on": "Only a breach that must be reported to NHS England has a report date"}
+    if reported_on < occurred_on:
+        return {"reported_to_nhse_on": "The report to NHS England cannot come before the breach happened"}
+    if reported_on > today:
+        return {"reported_to_nhse_on": "The report date cannot be in the future"}
+    return {}
+
+
+def breach_step_date_problem(
+    field: str, day: dt.date, *, not_before: dt.date, what_before: str, today: dt.date
+) -> dict[str, str]:
+    """A step of a breach's lifecycle is dated between the step before it and today."""
+    if day > today:
+        return {field: "The date cannot be in the future"}
+    if day < not_before:
+        return {field: f"The date cannot be before {what_before} ({not_before:%-d %B %Y})"}
+    return {}
+
+
+def breach_closure_problems(*, report_required: bool | None, reported_on: dt.date | None) -> dict[str, str]:
+    """A breach is closed only once it is settled whether NHS England must be told, and, if it must,
+    once it has been (statutory guidance 2017: serious breaches are reported to NHS England)."""
+    if report_required is None:
+        return {"nhse_report": "Say whether the breach must be reported to NHS England before closing it"}
+    if report_required and reported_on is None:
+        return {
+            "reported_to_nhse_on": "This breach must be reported to NHS England before it is closed: the "
+            "governance officer or the Guardian reports it, then records the date here"
+        }
+    return {}
+
+
 # Publication ---------------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db.models import Max, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Max, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -29,12 +29,14 @@ from committees.selectors import as_seat, meeting_record, meetings_visible_to, s
 from conflicts import permissions, rules
 from conflicts.models import (
     Breach,
+    BreachStatus,
     Campaign,
     CampaignRecipient,
     Declaration,
     GiftOrHospitality,
     ItemChair,
     ItemDeclaration,
+    NHSEReport,
     ProcurementRecord,
     Referral,
 )
@@ -484,6 +486,39 @@ def declaration_get(user: AnyUser, pk: int) -> Declaration:
 
 def breaches_of(ccg: CCG) -> QuerySet[Breach]:
     return Breach.objects.filter(ccg=ccg).order_by("-occurred_on", "-pk")
+
+
+def breach_get(user: AnyUser, pk: int) -> Breach:
+    """One breach, for those who may see its CCG's breaches; for anyone else, a 404."""
+    breach = Breach.objects.filter(pk=pk).select_related("ccg").first()
+    if breach is None or not permissions.can_view_breaches(user, breach.ccg):
+        raise Http404("No such breach.")
+    return breach
+
+
+def breach_counts(ccg: CCG) -> dict[str, int]:
+    """How many of a CCG's breaches are at each step, and how many await a report to NHS England."""
+    counts = {
+        row["status"]: row["n"]
+        for row in Breach.objects.filter(ccg=ccg).values("status").annotate(n=Count("pk")).order_by()
+    }
+    counts["awaiting_nhse_report"] = (
+        Breach.objects.filter(ccg=ccg, nhse_report=NHSEReport.REQUIRED, reported_to_nhse_on__isnull=True)
+        .exclude(status=BreachStatus.CLOSED)
+        .count()
+    )
+    return counts
+
+
+def referrals_of(ccg: CCG) -> QuerySet[Referral]:
+    """Items of the CCG's committees referred elsewhere because conflicts left them inquorate, latest
+    first, with where each went (a fixed number of queries, however many there are)."""
+    return (
+        Referral.objects.filter(item__committee__ccgs=ccg)
+        .distinct()
+        .select_related("item__meeting", "item__committee", "to_committee", "new_item__meeting")
+        .order_by("-item__meeting__starts_at", "-pk")
+    )
 
 
 def campaigns_of(ccg: CCG) -> QuerySet[Campaign]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from cocomm.audit import save_audited
 from cocomm.models import CCG, Person, User
 from committees import hooks, permissions, rules, selectors
-from committees.choices import CastingVote, DecisionStatus, Purpose, VoteChoice
+from committees.choices import CastingVote, DecisionStatus, Outcome, Purpose, VoteChoice
 from committees.models import (
     AgendaItem,
     Committee,
@@ -194,6 +194,11 @@ def decision_approve(*, decision: Decision, by: User) -> Decision:
     )
     if decision.status != DecisionStatus.RECORDED:
         raise ValidationError("Only a recorded decision awaiting approval can be approved.")
+    if decision.supersedes_id is not None and decision.outcome != Outcome.CARRIED:
+        # A resolution to replace a decision that the committee did not carry replaces nothing: the
+        # earlier decision stands, and may be superseded later (the history keeps this attempt).
+        earlier_id, decision.supersedes = decision.supersedes_id, None
+        save_audited(decision, by=by, reason=f"Not carried: decision {earlier_id} stands")
     decision.approved_by, decision.approved_at = by, timezone.now()
     _move(decision, DecisionStatus.APPROVED, by=by, reason="Approved by the chair")
     if decision.supersedes_id is not None:
@@ -206,15 +211,25 @@ def decision_approve(*, decision: Decision, by: User) -> Decision:
 def decision_supersede(
     *, decision: Decision, item: AgendaItem, resolution: str, by: User, reason: str
 ) -> Decision:
-    """Propose a new decision that, once approved, supersedes an approved one."""
-    decision = Decision.objects.get(pk=decision.pk)
+    """Propose a new decision that, once approved, supersedes an approved one (the chair alone)."""
+    decision = Decision.objects.select_related("committee").get(pk=decision.pk)
+    _require(
+        permissions.can_supersede(by, decision.committee),
+        "Only the committee's chair may supersede its decisions.",
+    )
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the decision is being superseded."})
     if decision.status != DecisionStatus.APPROVED:
         raise ValidationError("Only an approved decision can be superseded.")
     if Decision.objects.filter(supersedes=decision).exists():
         raise ValidationError("A decision superseding this one is already recorded.")
+    if item.committee_id != decision.committee_id:
+        raise ValidationError(
+            {"item": f"A decision of {decision.committee} is superseded at a meeting of the same committee."}
+        )
     new = decision_propose(item=item, resolution=resolution, by=by, reason=reason)
     if (new.ccg_id, new.function_id) != (decision.ccg_id, decision.function_id):
-        raise ValidationError("A superseding decision is for the same CCG and function.")
+        raise ValidationError({"item": "A superseding decision is for the same CCG and function."})
     new.supersedes = decision
     save_audited(new, by=by, reason=reason)
     return new

@@ -30,7 +30,8 @@ def _voter_rows(voters: list[DecisionVoter], votes: list[Vote]) -> list[tuple[De
 
 
 def _item_decision(item: AgendaItem) -> Decision | None:
-    return Decision.objects.filter(item=item).select_related("approved_by").first()
+    linked = Decision.objects.select_related("approved_by", "supersedes", "superseded_by")
+    return linked.filter(item=item).first()
 
 
 def _voters_for(user: Any, item: AgendaItem, quorum: selectors.ItemQuorum) -> list[Person]:

@@ -64,6 +64,8 @@ def minutes_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "form": form,
             "approve_form": approve_form,
             "regenerated": "regenerate" in request.GET,
+            # Approved minutes never change, so a later supersession is shown beside them.
+            "superseded": selectors.superseded_decisions_at(meeting),
             "crumbs": _meeting_crumbs(meeting),
         },
     )

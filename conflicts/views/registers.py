@@ -60,6 +60,7 @@ def register_detail(request: AuthenticatedRequest, ods_code: str) -> HttpRespons
             "breaches": list(selectors.breaches_of(ccg)),
             "procurement": list(selectors.public_procurement(ccg)),
             "can_keep": permissions.can_keep_registers(request.user, ccg),
+            "can_handle_breaches": permissions.can_handle_breaches(request.user, ccg),
             "crumbs": _register_crumbs(ccg)[:-1],
         },
     )

@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -23,17 +24,19 @@ import conflicts.demo
 import delegation.demo
 import functions.demo
 from cocomm.audit import system_user
-from cocomm.models import CCG
+from cocomm.models import CCG, User
 from committees.choices import CommitteeKind, Purpose
 from committees.models import Committee, Meeting
 from conflicts import selectors
 from conflicts.models import (
     Breach,
+    BreachStatus,
     Campaign,
     Declaration,
     GiftOrHospitality,
     InterestType,
     ItemDeclaration,
+    NHSEReport,
     ProcurementRecord,
     Ruling,
 )
@@ -189,6 +192,27 @@ def test_gifts_hospitality_and_a_breach_are_on_blackpools_registers(demo: dict[s
     approver = values[Decimal("90.00")].senior_approver
     assert approver is not None and approver.full_name == "Andrew Hesketh"
     assert Breach.objects.filter(ccg=blackpool()).count() == 1
+
+
+def test_blackpools_breach_was_investigated_and_reported_and_waits_for_its_guardian_to_close_it(
+    demo: dict[str, int],
+) -> None:
+    breach = Breach.objects.get(ccg=blackpool())
+    guardian = User.objects.get(username="blackpool.guardian")
+
+    assert breach.status == BreachStatus.INVESTIGATED
+    assert breach.nhse_report == NHSEReport.REQUIRED and breach.reported_to_nhse_on is not None
+    assert [h.history_change_reason for h in breach.history.order_by("history_id")] == [
+        "Breach reported",
+        "Breach investigated",
+    ]
+    client = Client()
+    client.force_login(guardian)
+    home = client.get(reverse("home"), follow=True)
+    assert home.status_code == 200
+    assert reverse("breach-detail", args=[breach.pk]) in home.content.decode()
+    page = client.get(reverse("breach-detail", args=[breach.pk])).content.decode()
+    assert reverse("breach-close", args=[breach.pk]) in page
 
 
 def test_a_procurement_decision_is_on_the_register_with_its_conflict_supplier_and_value(

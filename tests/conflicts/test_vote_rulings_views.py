@@ -255,3 +255,40 @@ def test_the_decision_page_shows_the_chairs_declaration(board: Board, ccg: CCG, 
     page = logged_in(board.user("lay_chair")).get(reverse("decision-detail", args=[decision.pk]))
     html = page.content.decode()
     assert "The chair's declaration" in html and "No interest declared." in html
+
+
+def queries_for(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_item_pages_cost_the_same_queries_for_one_flagged_member_or_four(
+    board: Board, ccg: CCG, practice: Practice
+) -> None:
+    interest(board, ccg, practice, "gp_one")
+    item = list_closure(board, ccg, practice)
+    chair = logged_in(board.user("lay_chair"))
+    pages = [
+        reverse("agenda-item-detail", args=[item.pk]),
+        reverse("item-declarations", args=[item.pk]),
+        reverse("meeting-checklist", args=[item.meeting_id]),
+    ]
+    chair.get(pages[0])  # warm the session and permission caches
+    one = [queries_for(chair, url) for url in pages]
+
+    for key in ("gp_two", "lay_member", "finance_director"):
+        interest(board, ccg, practice, key)
+    chair.post(
+        reverse("item-declarations", args=[item.pk]),
+        {
+            "ruling-person": board.person("gp_two").pk,
+            "ruling-statement": "Partner at the practice",
+            "ruling-ruling": Ruling.LEAVES,
+        },
+    )
+
+    assert [queries_for(chair, url) for url in pages] == one

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('cocomm', '0001_initial'),
         ('committees', '0003_decision_chair_declaration'),
-        ('conflicts', '0001_initial'),
+        ('conflicts', '0002_breach_lifecycle'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
