@@ -532,6 +532,7 @@ def test_a_chairs_action_is_public_once_approved_when_the_committee_meets_in_pub
         function=Function.objects.get(number=MERGERS),
         resolution="Close the list for 3 months",
         urgency_reason="The practice cannot wait for the next meeting",
+        chair_declaration="No interest declared.",
         by=board.user("lay_chair"),
     )
 
@@ -564,6 +565,7 @@ def test_a_chairs_action_stays_private_when_the_committee_does_not_meet_in_publi
         function=Function.objects.get(number=MERGERS),
         resolution="Close the list for 3 months",
         urgency_reason="The practice cannot wait for the next meeting",
+        chair_declaration="No interest declared.",
         by=board.user("lay_chair"),
     )
 
