@@ -184,6 +184,7 @@ def _chairs_action(scene: Scene) -> Decision:
         function=Function.objects.get(number=11),
         resolution="Reimburse locum cover",
         urgency_reason="The practice would close before the meeting",
+        chair_declaration="No interest declared.",
         by=scene.chair,
     )
 

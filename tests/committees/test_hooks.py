@@ -71,6 +71,7 @@ def test_a_chairs_action_runs_the_hooks_too(level3_ccg: CCG, seen: list[str]) ->
         function=Function.objects.get(number=11),
         resolution="Pay the locum",
         urgency_reason="The practice closes on Friday",
+        chair_declaration="No interest declared.",
         by=board.user("lay_chair"),
     )
 

@@ -69,6 +69,7 @@ def rule(board: Board, item: AgendaItem, ruling: str, *, papers_withheld: bool =
         person=board.person("gp_one"),
         statement="Partner at the practice",
         ruling=ruling,
+        ruling_reason="Her interest does not touch this item" if ruling == Ruling.NOTED else "",
         papers_withheld=papers_withheld,
         by=board.user("lay_chair"),
     )

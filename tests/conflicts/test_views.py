@@ -503,7 +503,15 @@ def test_the_checklist_flags_the_partner_and_the_item_at_risk(
 def test_the_chairs_ruling_takes_the_member_out_of_the_quorum_and_a_referral_is_offered(
     board: Board, ccg: CCG, practice: Practice, reviewer: User
 ) -> None:
-    interest = declare(board, ccg, "gp_one", practice=practice, description="Partner at the practice")
+    # Declared to the register before yesterday's meeting (a ruling may only rest on such an entry).
+    interest = declare(
+        board,
+        ccg,
+        "gp_one",
+        practice=practice,
+        description="Partner at the practice",
+        declared_on=timezone.localdate() - dt.timedelta(days=2),
+    )
     item = list_closure_item(board, ccg, practice)
     url = reverse("item-declarations", args=[item.pk])
     chair = logged_in(board.user("lay_chair"))
