@@ -141,9 +141,11 @@ def joint_committee(ccg: CCG, *, functions: list[int] | None = None) -> Board:
     return board
 
 
-def meeting_of(board: Board, *, on: dt.date, present: list[str] | None = None) -> Meeting:
-    """A meeting on a date with the given members present (all of them by default)."""
-    starts_at = timezone.make_aware(dt.datetime.combine(on, dt.time(14, 0)))
+def meeting_of(
+    board: Board, *, on: dt.date, present: list[str] | None = None, at: dt.time = dt.time(14, 0)
+) -> Meeting:
+    """A meeting on a date (at 14:00 unless said) with the given members present (all by default)."""
+    starts_at = timezone.make_aware(dt.datetime.combine(on, at))
     meeting = services.meeting_schedule(
         committees=[board.committee],
         title=f"{board.committee.short_name or board.committee.name} meeting",
