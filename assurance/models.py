@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
+from cocomm.audited_history import AuditedHistory
 from cocomm.models import CCG
 
 sha256_hex = RegexValidator(r"^[0-9a-f]{64}$", "A SHA-256 is 64 lower-case hexadecimal characters.")
@@ -65,7 +65,7 @@ class AssurancePack(models.Model):
     )
     started_at = models.DateTimeField(null=True, blank=True, help_text="When its generation last started.")
     finished_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["ccg", "-period_end", "-version"]
@@ -129,7 +129,7 @@ class PackReview(models.Model):
         "cocomm.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     responded_on = models.DateField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-reviewed_on"]

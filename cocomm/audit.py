@@ -23,6 +23,7 @@ class Reason:
     DEMO_DATA = "Demonstration data loaded"
     ROLE_STARTED_ON_DATE = "Role reached its start date"
     ROLE_ENDED_ON_DATE = "Role reached its end date"
+    AUDIT_CHECK = "Audit chains checked"
 
 
 def system_user() -> User:

@@ -199,6 +199,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conflicts.tasks.campaign_reminders_task",
         "schedule": crontab(hour=8, minute=0),
     },
+    # The audit trail is checked every night; the result shows on the audit check page.
+    "audit-check": {"task": "cocomm.tasks.audit_check_run_task", "schedule": crontab(hour=2, minute=30)},
     # Packs whose worker died are marked failed, so the officer sees it and may retry.
     "assurance-packs-fail-stalled": {
         "task": "assurance.tasks.packs_fail_stalled_task",
