@@ -44,8 +44,8 @@ BEGIN
         -- The retention rule empties every personal column of a row; nothing else may change.
         FOREACH personal IN ARRAY TG_ARGV LOOP
             IF coalesce(to_jsonb(NEW) ->> personal, '') <> '' THEN
-                RAISE EXCEPTION 'cocomm history: retention blanks every personal detail of a row, but % is not blank', personal
-                    USING ERRCODE = 'insufficient_privilege';
+                RAISE EXCEPTION 'cocomm history: retention blanks all personal details; % is not blank',
+                    personal USING ERRCODE = 'insufficient_privilege';
             END IF;
         END LOOP;
         RETURN NEW;

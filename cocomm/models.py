@@ -34,7 +34,13 @@ class User(GuardianUserMixin, AbstractUser):
 
 def anonymous_user_for_guardian(user_model: type[User]) -> User:
     """Build django-guardian's anonymous user for our custom user model."""
-    return user_model(username="AnonymousUser", is_active=False)
+    from cocomm.audit import Reason, system_user  # the audit helper imports this module
+
+    user = user_model(username="AnonymousUser", is_active=False)
+    # guardian saves it; its history row then names the automatic account as author.
+    user._history_user = system_user()  # type: ignore[attr-defined]
+    user._change_reason = Reason.ANONYMOUS_PLACEHOLDER  # type: ignore[attr-defined]
+    return user
 
 
 class AreaTeam(models.Model):
