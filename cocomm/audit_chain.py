@@ -31,10 +31,14 @@ GENESIS = "0" * 64
 HASH_FIELD = "history_hash"
 DIGEST_FIELD = "history_personal_digest"
 SALT_FIELD = "history_personal_salt"
+# Which fields were personal when the row was written. It is part of the hashed content, so the
+# list below may grow later without breaking the chains of rows written before.
+PERSONAL_NAMES_FIELD = "history_personal_fields"
 CHAIN_FIELDS = frozenset({HASH_FIELD, DIGEST_FIELD, SALT_FIELD})
 
 # Personal details, per tracked model ("app_label.ModelName"), with the reason each is personal.
-# Only these are hashed into the personal digest, and only these may later be blanked. A field
+# Only these are hashed into the personal digest, and only these may later be blanked. Each row
+# records the list it was written under, so a change here governs rows written from then on. A field
 # that identifies a record rather than describes a person (an ODS code, a username used as the
 # author of changes) stays in the row hash.
 PERSONAL_FIELDS: dict[str, dict[str, str]] = {

@@ -31,6 +31,7 @@ from cocomm.audit_chain import (
     DIGEST_FIELD,
     GENESIS,
     HASH_FIELD,
+    PERSONAL_NAMES_FIELD,
     SALT_FIELD,
     canonical,
     personal_digest,
@@ -49,6 +50,7 @@ class ChainedHistory(models.Model):
     history_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     history_personal_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
     history_personal_salt = models.CharField(max_length=32, blank=True, default="", editable=False)
+    history_personal_fields = models.CharField(max_length=500, blank=True, default="", editable=False)
 
     class Meta:
         abstract = True
@@ -89,7 +91,7 @@ def is_history_model(model: type[models.Model]) -> bool:
 def is_chained(model: type[models.Model]) -> bool:
     """Whether a history model carries the chain's columns."""
     names = {f.name for f in model._meta.concrete_fields}
-    return names >= CHAIN_FIELDS
+    return names >= CHAIN_FIELDS | {PERSONAL_NAMES_FIELD}
 
 
 def tracked_label(history_model: type[models.Model]) -> str:
@@ -102,7 +104,7 @@ def tracked_label(history_model: type[models.Model]) -> str:
 
 
 def personal_fields(history_model: type[models.Model]) -> list[models.Field[Any, Any]]:
-    """The history model's fields that hold personal details, in a fixed order."""
+    """The fields of a history model that hold personal details now, in a fixed order."""
     names = set(personal_fields_of(tracked_label(history_model)))
     return sorted(
         (f for f in history_model._meta.concrete_fields if f.name in names or f.attname in names),
@@ -110,14 +112,20 @@ def personal_fields(history_model: type[models.Model]) -> list[models.Field[Any,
     )
 
 
+def row_personal_fields(row: models.Model) -> list[models.Field[Any, Any]]:
+    """The fields that were personal when this row was written (as the row itself records)."""
+    names = [name for name in getattr(row, PERSONAL_NAMES_FIELD).split(",") if name]
+    return [type(row)._meta.get_field(name) for name in names]
+
+
 def personal_values(row: models.Model) -> dict[str, Any]:
-    return {f.attname: canonical(f, getattr(row, f.attname)) for f in personal_fields(type(row))}
+    return {f.attname: canonical(f, getattr(row, f.attname)) for f in row_personal_fields(row)}
 
 
 def content_of(row: models.Model) -> dict[str, Any]:
     """The row's hashed content: every column except its own id, the chain's and the personal ones."""
     model = type(row)
-    skip = {f.attname for f in personal_fields(model)} | CHAIN_FIELDS | {model._meta.pk.attname}
+    skip = {f.attname for f in row_personal_fields(row)} | CHAIN_FIELDS | {model._meta.pk.attname}
     return {
         f.attname: canonical(f, getattr(row, f.attname))
         for f in model._meta.concrete_fields
@@ -153,7 +161,8 @@ def chain_head(model: type[models.Model], using: str) -> str:
 
 
 def seal(row: models.Model, *, previous: str) -> None:
-    """Fill in a new row's salt, personal digest and hash."""
+    """Fill in a new row's list of personal fields, salt, personal digest and hash."""
+    setattr(row, PERSONAL_NAMES_FIELD, ",".join(f.attname for f in personal_fields(type(row))))
     values = personal_values(row)
     salt = secrets.token_hex(16) if values else ""
     setattr(row, SALT_FIELD, salt)

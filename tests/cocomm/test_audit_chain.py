@@ -140,6 +140,22 @@ def test_personal_details_are_hashed_apart_with_a_salt() -> None:
     assert other.history_personal_digest != row.history_personal_digest
 
 
+def test_a_field_made_personal_later_leaves_older_rows_verifiable(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a person's history written while their job title was not a personal detail
+    older = PersonFactory(job_title="Practice manager").history.get()
+    assert older.history_personal_fields == "email,full_name,title"
+
+    # When the list of personal fields grows
+    monkeypatch.setitem(
+        PERSONAL_FIELDS, "cocomm.Person", {**PERSONAL_FIELDS["cocomm.Person"], "job_title": "x"}
+    )
+    newer = PersonFactory(job_title="GP partner").history.get()
+
+    # Then new rows hash the job title apart, and every row still verifies
+    assert newer.history_personal_fields == "email,full_name,job_title,title"
+    assert verify_history_chains().ok
+
+
 # Log-ins ---------------------------------------------------------------------------------------
 
 
