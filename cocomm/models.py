@@ -261,8 +261,8 @@ register_history(User, records_class=AuditedHistory, excluded_fields=["password"
 class AuditCheck(models.Model):
     """One run of the audit chain check (`audit_verify`): when, whether it held, and where not.
 
-    Written by the nightly task and read by administrators and NHS England reviewers. It has no
-    history of its own: each run is a new row and rows are never changed.
+    Written by the nightly task and read by administrators and NHS England reviewers. Each run is
+    a new row, never changed; its history row puts the run itself into the audit chain.
     """
 
     checked_at = models.DateTimeField()
@@ -277,6 +277,7 @@ class AuditCheck(models.Model):
     problems = models.JSONField(default=list, blank=True, help_text="Every problem found, in order.")
     duration_ms = models.PositiveIntegerField(default=0)
     checked_by = models.ForeignKey("cocomm.User", on_delete=models.PROTECT, related_name="+")
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-checked_at", "-pk"]
