@@ -115,7 +115,8 @@ def personal_fields(history_model: type[models.Model]) -> list[models.Field[Any,
 def row_personal_fields(row: models.Model) -> list[models.Field[Any, Any]]:
     """The fields that were personal when this row was written (as the row itself records)."""
     names = [name for name in getattr(row, PERSONAL_NAMES_FIELD).split(",") if name]
-    return [type(row)._meta.get_field(name) for name in names]
+    by_name = {f.attname: f for f in type(row)._meta.concrete_fields}
+    return [by_name[name] for name in names]
 
 
 def personal_values(row: models.Model) -> dict[str, Any]:
