@@ -63,7 +63,16 @@ class AssurancePack(models.Model):
     queued_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was last queued (asked for, or retried)."
     )
+    # The pack row is the outbox of its generation task: `sent_at` stays empty until the task has
+    # reached the broker, so a pack asked for while the broker was down is sent later, never lost.
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its generation task last reached the broker."
+    )
     started_at = models.DateTimeField(null=True, blank=True, help_text="When its generation last started.")
+    attempts = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Generation runs started since it was last queued (a killed worker's run counts).",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     history = AuditedHistory()
 
@@ -100,6 +109,11 @@ class AssurancePack(models.Model):
                 if changed:
                     raise ValidationError("A ready assurance pack cannot be changed; generate a new version.")
         super().save(*args, **kwargs)
+
+    @property
+    def waiting_for_broker(self) -> bool:
+        """Queued, but its task has not reached the broker yet (it did not answer when asked)."""
+        return self.status == PackStatus.QUEUED and self.sent_at is None
 
     def move(self, to: str) -> None:
         """Change status along the table; anything else is refused."""

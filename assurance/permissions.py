@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from cocomm.models import CCG, Role, RoleKind, RoleStatus
-from cocomm.permissions import AnyUser, can_view_ccg, is_administrator
+from cocomm.permissions import AnyUser, can_view_ccg, is_administrator, is_conflicts_guardian
 
 
 def is_governance_officer(user: AnyUser, ccg: CCG) -> bool:
@@ -36,8 +36,9 @@ def is_area_reviewer(user: AnyUser, ccg: CCG) -> bool:
 
 
 def can_view_packs(user: AnyUser, ccg: CCG) -> bool:
-    """Administrators, the CCG's governance officers and its area's NHS England reviewers."""
-    if is_administrator(user):
+    """Administrators, the CCG's governance officers, its area's NHS England reviewers, and its
+    Conflicts of Interest Guardian (the pack reports the breaches the Guardian oversees); read only."""
+    if is_administrator(user) or is_conflicts_guardian(user, ccg):
         return True
     return can_view_ccg(user, ccg) and (is_governance_officer(user, ccg) or is_area_reviewer(user, ccg))
 

@@ -15,6 +15,7 @@ CONTENT_LABELS: dict[str, str] = {
     "decision_items": "Items for decision at meetings",
     "decisions": "Decisions",
     "item_declarations": "Declarations of interest on decision items",
+    "meeting_declarations": "Declarations of interest at meetings, on any item",
     "exclusions": "Members excluded from items",
     "inquorate_items": "Inquorate items",
     "referrals": "Items referred elsewhere",

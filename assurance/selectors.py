@@ -20,7 +20,7 @@ from committees.choices import AttendanceStatus, DecisionStatus, Purpose
 from committees.models import AgendaItem, Committee, Decision, Exclusion, Meeting
 from committees.selectors import Composition, ItemQuorum, compositions_of, meeting_records
 from conflicts.models import Breach, GiftOrHospitality, ItemDeclaration, ProcurementRecord, Referral
-from conflicts.selectors import declaration_status
+from conflicts.selectors import ProcurementEntry, declaration_status, procurement_entries
 from delegation.models import RAG, LevelAssignment, ReadinessAction, ReadinessAssessment
 from delegation.readiness import open_readiness_actions, readiness_grid
 from delegation.selectors import level_history, scheme_of
@@ -35,6 +35,15 @@ class LevelSpan:
     assignment: LevelAssignment
     starts_on: dt.date
     ends_on: dt.date
+
+    @property
+    def took_effect(self) -> dt.date:
+        """The day the level actually took effect, which may be before the period began."""
+        return self.assignment.effective_from
+
+    @property
+    def before_period(self) -> bool:
+        return self.assignment.effective_from < self.starts_on
 
 
 @dataclass(frozen=True)
@@ -60,12 +69,26 @@ class ItemRow:
 
 
 @dataclass(frozen=True)
+class DeclarationRow:
+    """A declaration made on an item at a meeting, its ruling, and what became of the item."""
+
+    declaration: ItemDeclaration
+    outcome: str
+
+    @property
+    def item(self) -> AgendaItem:
+        return self.declaration.item
+
+
+@dataclass(frozen=True)
 class MeetingRow:
     meeting: Meeting
     present: int
     apologies: int
     absent: int
     items: list[ItemRow]
+    # Every declaration at the meeting, on items for decision, discussion or noting alike.
+    declarations: list[DeclarationRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -100,6 +123,14 @@ class PackData:
     items: list[ItemRow] = field(default_factory=list)
     readiness: list[tuple[Function, ReadinessAssessment | None]] = field(default_factory=list)
     readiness_actions: list[ReadinessAction] = field(default_factory=list)
+    # The period's procurement decisions with their awards, checked against the decision-makers'
+    # interests (Provider Selection Regime 2023: decision-makers, conflicts and how each was managed).
+    awards: list[ProcurementEntry] = field(default_factory=list)
+
+    @property
+    def flagged_awards(self) -> list[ProcurementEntry]:
+        """Awards to a body in which someone who took part held an interest on the decision date."""
+        return [entry for entry in self.awards if entry.flags]
 
     @property
     def readiness_red(self) -> int:
@@ -141,6 +172,7 @@ class PackData:
             "decision_items": len(self.items),
             "decisions": len(self.decisions),
             "item_declarations": sum(len(r.declarations) for r in self.items),
+            "meeting_declarations": sum(len(m.declarations) for m in self.meetings),
             "exclusions": sum(len(r.exclusions) for r in self.items),
             "inquorate_items": len(self.inquorate),
             "referrals": len(self.referred),
@@ -169,6 +201,19 @@ def _level_spans(ccg: CCG, start: dt.date, end: dt.date) -> list[LevelSpan]:
     return spans
 
 
+def _outcome(item: AgendaItem, decision: Decision | None, referral: Referral | None) -> str:
+    """What became of an item, in the words the pack uses beside its declarations."""
+    if item.purpose != Purpose.DECISION:
+        return item.get_purpose_display()
+    if referral is not None:
+        return f"Referred to {referral.to_committee or referral.get_route_display().lower()}"
+    if decision is None:
+        return "For decision; no decision recorded"
+    if decision.outcome:
+        return f"{decision.get_outcome_display()} ({decision.get_status_display().lower()})"
+    return f"For decision; {decision.get_status_display().lower()}"
+
+
 def _day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     tz = timezone.get_current_timezone()
     return (
@@ -192,9 +237,9 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
     item_ids: list[int] = []
     records = meeting_records(meetings)
     for record in records:
-        item_ids += [
-            i.pk for i in record.items if i.purpose == Purpose.DECISION and i.ccg_id in (None, ccg.pk)
-        ]
+        # Every item of the CCG (or of no one CCG), whatever its purpose: declarations are made on
+        # items for noting and discussion too, and the pack lists them all.
+        item_ids += [i.pk for i in record.items if i.ccg_id in (None, ccg.pk)]
     declarations: dict[int, list[ItemDeclaration]] = {}
     exclusions: dict[int, list[Exclusion]] = {}
     referrals: dict[int, Referral] = {}
@@ -208,7 +253,7 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
     item_ids += [d.item_id for d in decisions if d.item_id and d.item_id not in item_ids]
     for declaration in (
         ItemDeclaration.objects.filter(item_id__in=item_ids)
-        .select_related("person", "interest")
+        .select_related("person", "interest__practice", "interest__organisation", "ruled_by", "item__meeting")
         .order_by("person__full_name", "pk")
     ):
         declarations.setdefault(declaration.item_id, []).append(declaration)
@@ -225,6 +270,7 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
     for record in records:
         rows = []
         for item in record.items:
+            item.meeting = record.meeting  # the sections name an item's meeting: no query per item
             if item.purpose != Purpose.DECISION or item.ccg_id not in (None, ccg.pk):
                 continue
             row = ItemRow(
@@ -237,6 +283,12 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
             )
             rows.append(row)
         item_rows += rows
+        declared = [
+            DeclarationRow(declaration, _outcome(item, record.decisions.get(item.pk), referrals.get(item.pk)))
+            for item in record.items
+            if item.ccg_id in (None, ccg.pk)
+            for declaration in declarations.get(item.pk, [])
+        ]
         attendance = Counter(a.status for a in record.attendance.values())
         meeting_rows.append(
             MeetingRow(
@@ -245,6 +297,7 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
                 apologies=attendance[AttendanceStatus.APOLOGIES],
                 absent=attendance[AttendanceStatus.ABSENT],
                 items=rows,
+                declarations=declared,
             )
         )
 
@@ -252,6 +305,15 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
     by_body = Counter(d.committee.name for d in decisions)
     statuses = declaration_status(ccg, end)
     overdue = [s for s in statuses if s.overdue]
+    procurement = list(
+        ProcurementRecord.objects.filter(
+            decision__ccg=ccg, decision__decided_on__gte=start, decision__decided_on__lte=end
+        )
+        .select_related(
+            "decision__committee", "decision__item__meeting", "award__practice", "award__organisation"
+        )
+        .order_by("decision__decided_on", "pk")
+    )
     return PackData(
         ccg=ccg,
         start=start,
@@ -276,13 +338,7 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
             .select_related("person")
             .order_by("offered_on", "pk")
         ),
-        procurement=list(
-            ProcurementRecord.objects.filter(
-                decision__ccg=ccg, decision__decided_on__gte=start, decision__decided_on__lte=end
-            )
-            .select_related("decision__committee")
-            .order_by("decision__decided_on", "pk")
-        ),
+        procurement=procurement,
         breaches=list(
             Breach.objects.filter(ccg=ccg, occurred_on__gte=start, occurred_on__lte=end).order_by(
                 "occurred_on", "pk"
@@ -292,6 +348,7 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
         # Readiness is kept current rather than dated, so the pack shows it as it stands.
         readiness=readiness_grid(ccg),
         readiness_actions=open_readiness_actions(ccg),
+        awards=procurement_entries(procurement),
     )
 
 
@@ -299,7 +356,8 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
 
 
 def packs_visible_to(user: AnyUser) -> QuerySet[AssurancePack]:
-    """Administrators: all; governance officers: their CCGs'; reviewers: their area teams' CCGs'."""
+    """Administrators: all; governance officers and Guardians: their CCGs'; reviewers: their area
+    teams' CCGs'."""
     packs = AssurancePack.objects.select_related("ccg", "ccg__area_team", "requested_by")
     if not user.is_authenticated or not user.is_active:
         return packs.none()
@@ -311,7 +369,9 @@ def packs_visible_to(user: AnyUser) -> QuerySet[AssurancePack]:
         .exclude(ends_on__lte=today)
         .values_list("kind", "ccg_id", "area_team_id")
     )
-    ccg_ids = [ccg for kind, ccg, _ in roles if kind == RoleKind.GOVERNANCE_OFFICER]
+    ccg_ids = [
+        ccg for kind, ccg, _ in roles if kind in (RoleKind.GOVERNANCE_OFFICER, RoleKind.CONFLICTS_GUARDIAN)
+    ]
     area_ids = [area for kind, _, area in roles if kind == RoleKind.NHSE_REVIEWER]
     return packs.filter(Q(ccg_id__in=ccg_ids) | Q(ccg__area_team_id__in=area_ids))
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from pypdf import PdfReader
@@ -65,15 +65,69 @@ def pack_request(*, ccg: CCG, start: dt.date, end: dt.date, by: User) -> Assuran
         requested_by=by,
     )
     save_audited(pack, by=by, reason="Assurance pack requested")
-    _queue(pack)
+    _queue(pack, by)
     return pack
 
 
-def _queue(pack: AssurancePack) -> None:
+def _queue(pack: AssurancePack, by: User) -> None:
+    # The row, committed as queued with no `sent_at`, is the record that the task is owed; sending
+    # it after the commit cannot lose it: if the broker does not answer, `packs_send_waiting` does.
+    pack_id = pack.pk
+    transaction.on_commit(lambda: pack_send(pack_id=pack_id, by=by))
+
+
+def pack_send(*, pack_id: int, by: User) -> bool:
+    """Hand a queued pack's generation task to the broker; False if the broker did not answer (the
+    pack then waits, and is sent again by `packs_send_waiting`)."""
     from assurance.tasks import pack_generate_task
 
-    pack_id = pack.pk
-    transaction.on_commit(lambda: pack_generate_task.delay(pack_id))
+    with transaction.atomic():
+        # Marked sent before publishing: a worker may take the task at once, and with no broker the
+        # task runs right here (local runs), after which a ready pack may no longer change.
+        # `skip_locked`: another process sending this pack right now does the job.
+        pack = (
+            AssurancePack.objects.select_for_update(skip_locked=True)
+            .filter(pk=pack_id, status=PackStatus.QUEUED, sent_at__isnull=True)
+            .first()
+        )
+        if pack is None:
+            return True  # sent already, being sent, or no longer queued
+        sent_at = timezone.now()
+        pack.sent_at = sent_at
+        save_audited(pack, by=by, reason="Assurance pack sent for generation")
+    try:
+        pack_generate_task.delay(pack_id)
+    except Exception:  # a broker that is down or unreachable, whatever the transport's error
+        log.warning("Assurance pack %s could not be sent to the broker; it waits", pack_id, exc_info=True)
+        with transaction.atomic():
+            pack = AssurancePack.objects.select_for_update().get(pk=pack_id)
+            if pack.status == PackStatus.QUEUED and pack.sent_at == sent_at:
+                pack.sent_at = None
+                save_audited(pack, by=by, reason="Assurance pack could not be sent: broker unavailable")
+        return False
+    return True
+
+
+def packs_send_waiting(
+    *, by: User, now: dt.datetime | None = None, grace: dt.timedelta = dt.timedelta(seconds=30)
+) -> int:
+    """Send the queued packs whose task never reached the broker; returns how many were sent.
+
+    Packs queued in the last `grace` are left to the request that queued them, which sends them as
+    soon as it commits."""
+    now = now or timezone.now()
+    waiting = (
+        AssurancePack.objects.filter(status=PackStatus.QUEUED, sent_at__isnull=True)
+        # Rows from before `queued_at` was kept count from when the pack was made.
+        .filter(Q(queued_at__lte=now - grace) | Q(queued_at__isnull=True, created_at__lte=now - grace))
+        .order_by("created_at", "pk")
+    )
+    sent = 0
+    for pack_id in waiting.values_list("pk", flat=True):
+        if not pack_send(pack_id=pack_id, by=by):
+            break  # the broker is still down: the next run tries again
+        sent += 1
+    return sent
 
 
 @transaction.atomic
@@ -84,8 +138,9 @@ def pack_retry(*, pack: AssurancePack, by: User) -> AssurancePack:
     locked.move(PackStatus.QUEUED)
     locked.error = ""
     locked.queued_at, locked.started_at, locked.finished_at = timezone.now(), None, None
+    locked.sent_at, locked.attempts = None, 0
     save_audited(locked, by=by, reason="Assurance pack generation retried")
-    _queue(locked)
+    _queue(locked, by)
     return locked
 
 
@@ -102,14 +157,30 @@ def pack_generate(*, pack_id: int, by: User) -> AssurancePack:
     """Generate a queued pack; safe to run twice: a ready pack is left alone, and a second run
     waits on the row lock while the first renders, then finds the pack ready."""
     with transaction.atomic():
+        # A run that is rendering holds this lock until the pack is ready or failed; so a pack found
+        # "generating" here was left so by a worker that died, and this is its redelivered task.
         pack = AssurancePack.objects.select_for_update().get(pk=pack_id)
         if pack.status == PackStatus.QUEUED:
             pack.move(PackStatus.GENERATING)
             pack.started_at = timezone.now()
+            pack.attempts += 1
             save_audited(pack, by=by, reason="Assurance pack generation started")
-        elif pack.status != PackStatus.GENERATING:
+        elif pack.status == PackStatus.GENERATING:
+            if pack.attempts >= settings.ASSURANCE_PACK_MAX_ATTEMPTS:
+                pack.move(PackStatus.FAILED)
+                pack.error = (
+                    f"Generation was interrupted {pack.attempts} times (the worker stopped); "
+                    "retry to generate it again."
+                )
+                pack.finished_at = timezone.now()
+                save_audited(pack, by=by, reason="Assurance pack generation failed")
+                return pack
+            # The stall clock starts again, so the redelivered run is not failed as the lost one.
+            pack.started_at = timezone.now()
+            pack.attempts += 1
+            save_audited(pack, by=by, reason="Assurance pack generation restarted after an interruption")
+        else:
             return pack
-    # A pack left "generating" by a worker that died is picked up again by the redelivered task.
     try:
         with transaction.atomic():
             pack = AssurancePack.objects.select_for_update().select_related("ccg").get(pk=pack_id)
@@ -161,10 +232,13 @@ def packs_fail_stalled(*, by: User, now: dt.datetime | None = None) -> list[Assu
             pack = AssurancePack.objects.select_for_update(skip_locked=True).filter(pk=pack_id).first()
             if pack is None:
                 continue
+            if pack.waiting_for_broker:
+                continue  # not stalled: waiting for the broker, and `packs_send_waiting` sends it
             why = rules.stalled_reason(
                 pack.status,
-                # Rows from before these times were kept fall back to when the pack was made.
-                queued_at=pack.queued_at or pack.created_at,
+                # A queued pack waits from when its task reached the broker. Rows from before these
+                # times were kept fall back to when the pack was made.
+                queued_at=pack.sent_at or pack.queued_at or pack.created_at,
                 started_at=pack.started_at or pack.queued_at or pack.created_at,
                 now=now,
                 start_within=settings.ASSURANCE_PACK_START_WITHIN,

@@ -70,7 +70,7 @@ def pack_list(request: AuthenticatedRequest, ods_code: str) -> HttpResponse:
             except ValidationError as error:
                 form.attach(error)
             else:
-                messages.success(request, f"Version {pack.version} of the pack is being generated.")
+                _say_whether_queued(request, pack, f"Version {pack.version} of the pack is being generated.")
                 return redirect("pack-detail", pk=pack.pk)
     return render(
         request,
@@ -82,6 +82,15 @@ def pack_list(request: AuthenticatedRequest, ods_code: str) -> HttpResponse:
             "crumbs": _crumbs(ccg.name, ccg.ods_code)[:-1],
         },
     )
+
+
+def _say_whether_queued(request: AuthenticatedRequest, pack: AssurancePack, queued: str) -> None:
+    # The request's transaction has committed and its on-commit send has run (or failed) by now.
+    # When the broker did not answer, the pack's page says so itself (for as long as it is true),
+    # so no "done" banner is shown.
+    pack.refresh_from_db(fields=["status", "sent_at"])
+    if not pack.waiting_for_broker:
+        messages.success(request, queued)
 
 
 def _review_of(pack: AssurancePack) -> PackReview | None:
@@ -169,7 +178,9 @@ def pack_retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not permissions.can_request_pack(request.user, pack.ccg):
         raise Http404("No such page.")
     try:
-        services.pack_retry(pack=pack, by=request.user)
+        retried = services.pack_retry(pack=pack, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        _say_whether_queued(request, retried, "The pack is being generated again.")
     return redirect("pack-detail", pk=pack.pk)

@@ -65,6 +65,7 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
     },
     "conflicts.Breach": {
         "reported_by": "the name of the person who reported the breach",
+        "investigated_by": "the name of the person who investigated the breach",
     },
 }
 

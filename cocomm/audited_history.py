@@ -1,11 +1,12 @@
 """History rows that are sealed into a hash chain as they are written (see docs/adr/0001).
 
 Every governance model declares `history = AuditedHistory()` instead of simple-history's
-`HistoricalRecords()`. The history model then carries three more columns (`ChainedHistory`),
+`HistoricalRecords()`. The history model then carries four more columns (`ChainedHistory`),
 filled in just before the row is inserted:
 
-- `history_personal_salt` and `history_personal_digest`: the row's personal details
-  (`cocomm.audit_chain.PERSONAL_FIELDS`) hashed with a random salt;
+- `history_personal_fields`: which fields were personal (`cocomm.audit_chain.PERSONAL_FIELDS`);
+- `history_personal_salt` and `history_personal_digest`: those fields' values hashed with a
+  random salt;
 - `history_hash`: SHA-256 over the rest of the row, that digest and the previous row's hash.
 
 To read the previous row's hash and insert the next one without another transaction slipping a

@@ -140,6 +140,15 @@ DEMO_LOGINS = [
         "00R",
     ),
     DemoLogin(
+        "blackpool.guardian",
+        "Anne",
+        "Crompton",
+        "Mrs",
+        "Lay member (chair of the audit committee) and Conflicts of Interest Guardian, NHS Blackpool CCG",
+        RoleKind.CONFLICTS_GUARDIAN,
+        "00R",
+    ),
+    DemoLogin(
         "camden.go",
         "Grace",
         "Okafor",
@@ -240,7 +249,8 @@ def _load_logins(*, by: User, ccgs: dict[str, CCG], area_teams: dict[str, AreaTe
                 by=by,
                 reason=reason,
             )
-        ccg = ccgs[login.scope] if login.kind == RoleKind.GOVERNANCE_OFFICER and login.scope else None
+        by_ccg = login.kind in (RoleKind.GOVERNANCE_OFFICER, RoleKind.CONFLICTS_GUARDIAN)
+        ccg = ccgs[login.scope] if by_ccg and login.scope else None
         area_team = area_teams[login.scope] if login.kind == RoleKind.NHSE_REVIEWER and login.scope else None
         held = Role.objects.filter(
             user=user, kind=login.kind, ccg=ccg, area_team=area_team, status=RoleStatus.ACTIVE

@@ -295,7 +295,8 @@ class LoginCreateForm(NHSForm):
 
 
 class RoleGrantForm(NHSForm):
-    """A role for a login: governance officer of a CCG, NHS England reviewer of an area, administrator."""
+    """A role for a login: governance officer or Conflicts of Interest Guardian of a CCG, NHS England
+    reviewer of an area, administrator."""
 
     kind = forms.ChoiceField(
         label="Role",
@@ -304,7 +305,7 @@ class RoleGrantForm(NHSForm):
         error_messages={"required": "Select the role"},
     )
     ccg = forms.ModelChoiceField(
-        label="CCG (for a governance officer)",
+        label="CCG (for a governance officer or a Conflicts of Interest Guardian)",
         queryset=CCG.objects.order_by("name"),
         required=False,
         empty_label="Choose a CCG",
@@ -330,10 +331,12 @@ class RoleGrantForm(NHSForm):
         kind = cleaned.get("kind")
         if kind == RoleKind.GOVERNANCE_OFFICER and not cleaned.get("ccg"):
             self.add_error("ccg", "Choose the CCG they are governance officer of")
+        if kind == RoleKind.CONFLICTS_GUARDIAN and not cleaned.get("ccg"):
+            self.add_error("ccg", "Choose the CCG they are Conflicts of Interest Guardian of")
         if kind == RoleKind.NHSE_REVIEWER and not cleaned.get("area_team"):
             self.add_error("area_team", "Choose the area team they review for")
         # Only the scope that fits the role is kept, so a stray choice cannot widen it.
-        if kind != RoleKind.GOVERNANCE_OFFICER:
+        if kind not in (RoleKind.GOVERNANCE_OFFICER, RoleKind.CONFLICTS_GUARDIAN):
             cleaned["ccg"] = None
         if kind != RoleKind.NHSE_REVIEWER:
             cleaned["area_team"] = None

@@ -76,6 +76,8 @@ class CCG(models.Model):
         ordering = ["name"]
         verbose_name = "CCG"
         verbose_name_plural = "CCGs"
+        # Held on a CCG by its Conflicts of Interest Guardians' group (see `cocomm.roles`).
+        permissions = [("guard_conflicts", "Act as the CCG's Conflicts of Interest Guardian")]
 
     def __str__(self) -> str:
         return self.name
@@ -194,6 +196,9 @@ class RoleKind(models.TextChoices):
     GOVERNANCE_OFFICER = "governance_officer", "Governance officer"
     NHSE_REVIEWER = "nhse_reviewer", "NHS England reviewer"
     SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+    # Statutory guidance on managing conflicts of interest (NHS England, 2016/2017): each CCG names a
+    # Guardian, usually the lay member who chairs audit, who sees breaches and advises on conflicts.
+    CONFLICTS_GUARDIAN = "conflicts_guardian", "Conflicts of Interest Guardian"
 
 
 class RoleStatus(models.TextChoices):
@@ -233,7 +238,11 @@ class Role(models.Model):
             models.CheckConstraint(
                 name="role_scope_matches_kind",
                 condition=(
-                    Q(kind=RoleKind.GOVERNANCE_OFFICER, ccg__isnull=False, area_team__isnull=True)
+                    Q(
+                        kind__in=[RoleKind.GOVERNANCE_OFFICER, RoleKind.CONFLICTS_GUARDIAN],
+                        ccg__isnull=False,
+                        area_team__isnull=True,
+                    )
                     | Q(kind=RoleKind.NHSE_REVIEWER, ccg__isnull=True, area_team__isnull=False)
                     | Q(kind=RoleKind.SYSTEM_ADMINISTRATOR, ccg__isnull=True, area_team__isnull=True)
                 ),

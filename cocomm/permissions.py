@@ -39,6 +39,11 @@ def can_change_ccg(user: AnyUser, ccg: CCG) -> bool:
     return _has(user, "cocomm.change_ccg", ccg)
 
 
+def is_conflicts_guardian(user: AnyUser, ccg: CCG) -> bool:
+    """The CCG's Conflicts of Interest Guardian, while the role is active (administrators are not)."""
+    return user.is_active and user.has_perm("cocomm.guard_conflicts", ccg)
+
+
 def can_view_practice(user: AnyUser, practice: Practice) -> bool:
     return can_view_ccg(user, practice.ccg)
 

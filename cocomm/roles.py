@@ -1,6 +1,7 @@
 """How roles turn into django-guardian permissions.
 
-Each role is granted through a group per entity ("CCG 02A governance officers", "Area Q46
+Each role is granted through a group per entity ("CCG 02A governance officers", "CCG 02A Conflicts
+of Interest Guardians", "Area Q46
 NHS England reviewers", "System administrators"); the group holds the object permissions and
 a user holds the permissions of the groups of their active roles. Only the role services in
 `cocomm.services` change group membership.
@@ -17,6 +18,8 @@ from cocomm.models import CCG, AreaTeam, RoleKind
 # Object permissions on a CCG that each role gives.
 GOVERNANCE_OFFICER_CCG_PERMS = ("cocomm.view_ccg", "cocomm.change_ccg")
 REVIEWER_CCG_PERMS = ("cocomm.view_ccg",)
+# The Guardian reads the CCG (its registers among it) and acts on its breaches; nothing an officer keeps.
+GUARDIAN_CCG_PERMS = ("cocomm.view_ccg", "cocomm.guard_conflicts")
 
 # Model-wide permissions that a system administrator holds.
 ADMINISTRATOR_PERMS = (
@@ -36,6 +39,18 @@ ADMINISTRATORS_GROUP = "System administrators"
 
 def governance_officers_group(ccg: CCG) -> Group:
     group, _ = Group.objects.get_or_create(name=f"CCG {ccg.ods_code} governance officers")
+    return group
+
+
+GUARDIANS_SUFFIX = " Conflicts of Interest Guardians"
+
+
+def guardians_group(ccg: CCG) -> Group:
+    group, created = Group.objects.get_or_create(name=f"CCG {ccg.ods_code}{GUARDIANS_SUFFIX}")
+    if created:
+        # CCGs registered before the role existed have no such group yet: it gets its permissions now.
+        for perm in GUARDIAN_CCG_PERMS:
+            assign_perm(perm, group, ccg)
     return group
 
 
@@ -69,7 +84,7 @@ def administrators_group() -> Group:
 def is_role_group(name: str) -> bool:
     """Whether a group is one of those the role services manage."""
     return name == ADMINISTRATORS_GROUP or (
-        (name.startswith("CCG ") and name.endswith(" governance officers"))
+        (name.startswith("CCG ") and name.endswith((" governance officers", GUARDIANS_SUFFIX)))
         or (name.startswith("Area ") and name.endswith(" NHS England reviewers"))
     )
 
@@ -78,6 +93,8 @@ def group_for(kind: str, *, ccg: CCG | None, area_team: AreaTeam | None) -> Grou
     """The group that carries the permissions of a role of this kind and scope."""
     if kind == RoleKind.GOVERNANCE_OFFICER and ccg is not None:
         return governance_officers_group(ccg)
+    if kind == RoleKind.CONFLICTS_GUARDIAN and ccg is not None:
+        return guardians_group(ccg)
     if kind == RoleKind.NHSE_REVIEWER and area_team is not None:
         return reviewers_group(area_team)
     if kind == RoleKind.SYSTEM_ADMINISTRATOR:
@@ -91,6 +108,8 @@ def grant_ccg_perms_to_role_groups(ccg: CCG) -> None:
         assign_perm(perm, governance_officers_group(ccg), ccg)
     for perm in REVIEWER_CCG_PERMS:
         assign_perm(perm, reviewers_group(ccg.area_team), ccg)
+    for perm in GUARDIAN_CCG_PERMS:
+        assign_perm(perm, guardians_group(ccg), ccg)
 
 
 def revoke_reviewer_perms(ccg: CCG, area_team: AreaTeam) -> None:

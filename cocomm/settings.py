@@ -186,7 +186,39 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
+# Assurance packs are rendered under these limits (seconds): the soft one raises inside the render,
+# which records the failure; the hard one kills a worker stuck outside Python.
+ASSURANCE_PACK_SOFT_TIME_LIMIT = 600
+ASSURANCE_PACK_TIME_LIMIT = 660
+# A pack whose generation was interrupted this many times (a worker killed each time) is marked failed
+# instead of being started again, so one pack that kills workers cannot loop for ever.
+ASSURANCE_PACK_MAX_ATTEMPTS = 3
+# Tasks are acknowledged late, so a message taken by a worker that dies stays in Redis's "unacked"
+# set and is delivered again once it is older than the visibility timeout. The timeout is just above
+# the pack task's hard limit (by then a live run has finished or been killed, so a slow render is not
+# started a second time beside it); no task has an ETA beyond it, and none may run longer. Every
+# worker looks for such messages every `unacked_restore_interval` seconds.
+CELERY_VISIBILITY_TIMEOUT = int(
+    os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(ASSURANCE_PACK_TIME_LIMIT + 60))
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "30")),
+    "unacked_restore_throttle": 1,  # look every interval, not every tenth one
+    # A broker that does not answer fails a publish in seconds instead of hanging the request.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 15,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Publishing tries three times within about a second, then gives up: the caller records that the
+# task is still to be sent (an outbox) rather than keeping a web request waiting on a dead broker.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_BEAT_SCHEDULE = {
     # Roles start and end on dates; permissions follow the same night.
     "roles-refresh": {"task": "cocomm.tasks.roles_refresh_task", "schedule": crontab(hour=0, minute=5)},
@@ -201,14 +233,20 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The audit trail is checked every night; the result shows on the audit check page.
     "audit-check": {"task": "cocomm.tasks.audit_check_run_task", "schedule": crontab(hour=2, minute=30)},
+    # Packs asked for while the broker was down are sent once it answers again (the pack row is the outbox).
+    "assurance-packs-send-waiting": {
+        "task": "assurance.tasks.packs_send_waiting_task",
+        "schedule": crontab(minute="*"),
+    },
     # Packs whose worker died are marked failed, so the officer sees it and may retry.
     "assurance-packs-fail-stalled": {
         "task": "assurance.tasks.packs_fail_stalled_task",
         "schedule": crontab(minute="*/5"),
     },
 }
-# A pack not started within the first limit, or not finished within the second, is marked failed.
-# The second is above the generation task's hard time limit (11 minutes).
+# A pack not started within the first limit (counted from when its task reached the broker), or not
+# finished within the second, is marked failed. The second is above the visibility timeout plus a
+# restore sweep, so a task redelivered after its worker died restarts (and resets the clock) first.
 ASSURANCE_PACK_START_WITHIN = dt.timedelta(minutes=60)
 ASSURANCE_PACK_FINISH_WITHIN = dt.timedelta(minutes=15)
 

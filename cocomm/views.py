@@ -42,6 +42,9 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         role = roles[0]
         if role.kind == RoleKind.GOVERNANCE_OFFICER and role.ccg is not None:
             return redirect("ccg-detail", ods_code=role.ccg.ods_code)
+        if role.kind == RoleKind.CONFLICTS_GUARDIAN and role.ccg is not None:
+            # The Guardian's page (in the conflicts app) gathers breaches, referrals and the register.
+            return redirect("guardian-overview", ods_code=role.ccg.ods_code)
         # Reviewers see their area's CCGs and administrators every CCG: that is the CCG list,
         # which already shows each CCG's current level grouped by area team.
         return redirect("ccg-list")

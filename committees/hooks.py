@@ -10,7 +10,9 @@ transaction, so what a hook refuses or writes is part of the same change.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from cocomm.permissions import AnyUser
 from committees.models import AgendaItem, Committee, Decision, Matter
 
 # Before a resolution is proposed on an item or its vote opened: each blocker returns the reasons the
@@ -22,10 +24,32 @@ vote_blockers: list[Callable[[AgendaItem], list[str]]] = []
 chairs_action_blockers: list[Callable[[Committee, Matter | None, int], list[str]]] = []
 
 # When a decision is approved, inside the approval's transaction: each hook records what follows from
-# it (such as the entry on the register of procurement decisions).
-decision_approved: list[Callable[[Decision], None]] = []
+# it (such as the entry on the register of procurement decisions). What a hook returns is ignored.
+decision_approved: list[Callable[[Decision], object]] = []
 
 
 def reasons_not_to_vote(item: AgendaItem) -> list[str]:
     """Every reason the registered blockers give for not putting an item to the vote yet."""
     return [reason for blocker in vote_blockers for reason in blocker(item)]
+
+
+@dataclass(frozen=True)
+class DecisionNote:
+    """A line that an app above adds to a decision's page, such as the award that followed it and
+    the check of that award against the decision-makers' interests."""
+
+    text: str
+    tag: str = ""  # a status in words, shown as a tag before the text
+    warning: bool = False  # the tag is red; the words say why, so colour is never the only sign
+    link_text: str = ""
+    link_url: str = ""
+
+
+# For a decision's page: each provider returns the notes it has about the decision for this user
+# (empty when it has none). Providers decide what the user may follow a link to.
+decision_notes: list[Callable[[Decision, AnyUser], list[DecisionNote]]] = []
+
+
+def notes_for_decision(decision: Decision, user: AnyUser) -> list[DecisionNote]:
+    """Every note the registered providers add to a decision's page."""
+    return [note for provider in decision_notes for note in provider(decision, user)]

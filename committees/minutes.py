@@ -41,9 +41,9 @@ def compose_minutes(meeting: Meeting) -> str:
         exclusions.setdefault(exclusion.item_id, []).append(exclusion)
     decisions = {
         d.item_id: d
-        for d in Decision.objects.filter(item__meeting=meeting).prefetch_related(
-            "votes__person", "voters__person"
-        )
+        for d in Decision.objects.filter(item__meeting=meeting)
+        .select_related("supersedes", "superseded_by")
+        .prefetch_related("votes__person", "voters__person")
     }
     actions = list(Action.objects.filter(meeting=meeting).select_related("owner", "item").order_by("due_on"))
 
@@ -94,6 +94,8 @@ def _decision_lines(item: AgendaItem, decision: Decision | None) -> list[str]:
         quorum = item_quorum(item)
         return [f"No decision was recorded. {quorum.explanation}"]
     lines = [f"Resolution: {decision.resolution}"]
+    if decision.supersedes is not None:
+        lines.append(f"It supersedes the decision of {decision.supersedes.decided_on:%-d %B %Y}.")
     if decision.status in (DecisionStatus.DRAFT, DecisionStatus.VOTING):
         lines.append("The vote was not completed.")
         return lines
@@ -115,4 +117,7 @@ def _decision_lines(item: AgendaItem, decision: Decision | None) -> list[str]:
         )
     else:
         lines.append("Awaiting the chair's approval.")
+    successor = getattr(decision, "superseded_by", None)
+    if decision.status == DecisionStatus.SUPERSEDED and successor is not None:
+        lines.append(f"Since superseded by the decision of {successor.decided_on:%-d %B %Y}.")
     return lines

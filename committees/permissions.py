@@ -52,6 +52,11 @@ def can_approve(user: AnyUser, committee: Committee) -> bool:
     return is_chair(user, committee)
 
 
+def can_supersede(user: AnyUser, committee: Committee) -> bool:
+    """Only the chair puts a decision that replaces an approved one (it is approved in their name)."""
+    return is_chair(user, committee)
+
+
 def can_run_vote(user: AnyUser, committee: Committee) -> bool:
     """The chair runs the vote; the governance officer clerking the meeting may record it."""
     return is_chair(user, committee) or can_manage_committee(user, committee)

@@ -9,6 +9,7 @@ members present and not excluded from the item.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -245,3 +246,46 @@ def casting_holder_choice(
         sides = {c for s, c in votes.items() if s.nhs_england_side and c != VoteChoice.ABSTAIN}
         return (sides.pop() if len(sides) == 1 else None), "NHS England"
     return None, "nobody"
+
+
+# The meeting's clock ------------------------------------------------------------------------------
+#
+# What happens at a meeting (attendance, rulings, resolutions, votes, approvals, the discussion and the
+# actions agreed, the minutes) is recorded once the meeting has started, never before: a record of a
+# meeting that has not yet taken place is not a record of anything. A meeting held in the past may be
+# written up at any time afterwards.
+
+
+def has_started(*, starts_at: dt.datetime, now: dt.datetime) -> bool:
+    """Whether a meeting has started: from its start time exactly, not a second before."""
+    return now >= starts_at
+
+
+def meeting_not_started(*, starts_at: dt.datetime, now: dt.datetime, then: str, before: str = "") -> str:
+    """Why a record of the meeting cannot be made yet, naming its start; empty once it has started.
+
+    `starts_at` is the start in the time the reader keeps (local time); `then` says what becomes
+    possible at the start, e.g. "attendance can be recorded"; `before`, what may be done already.
+    """
+    if has_started(starts_at=starts_at, now=now):
+        return ""
+    refusal = f"The meeting starts at {starts_at:%H:%M} on {starts_at:%A %-d %B %Y}: {then} from then."
+    return f"{refusal} {before}" if before else refusal
+
+
+PRE_MEETING_RULING = (
+    "Before it, the chair may only rule that a member's papers are withheld, so that they leave for the item."
+)
+
+
+def ruling_allowed_before_meeting(*, leaves_item: bool, papers_withheld: bool) -> bool:
+    """Whether the chair may make a ruling on a member's interest before the meeting starts.
+
+    Only one: withholding the member's papers for the item, which takes them out of it (they leave
+    for the item). NHS England's statutory guidance on managing conflicts of interest (2017) lets a
+    chair who knows of a conflict in advance see that the member does not receive the papers that
+    relate to it; the papers go out before the meeting, so this ruling must be possible then. Every
+    other ruling (noted, may take part; stays for the debate without voting; leaves without papers
+    being withheld) is the chair's response to what is declared at the meeting, so it waits for it.
+    """
+    return leaves_item and papers_withheld

@@ -15,7 +15,7 @@ from cocomm.models import CCG
 from cocomm.permissions import AnyUser
 from cocomm.selectors import ccgs_visible_to
 from committees import permissions, rules
-from committees.choices import AttendanceStatus, DecisionStatus, Purpose, ToRStatus
+from committees.choices import AttendanceStatus, DecisionStatus, MinutesStatus, Purpose, ToRStatus
 from committees.models import (
     Action,
     AgendaItem,
@@ -108,9 +108,22 @@ def composition_of(committee: Committee, on: dt.date | None = None) -> Compositi
     return Composition(terms, problems)
 
 
+class QuorumState:
+    """What an item's quorum can be said to be: pages show each differently, never by colour alone."""
+
+    NOT_RECORDED = "not_recorded"
+    QUORATE = "quorate"
+    INQUORATE = "inquorate"
+
+
 @dataclass(frozen=True)
 class ItemQuorum:
-    """The quorum of one item: who counts, who is excluded and why, and the verdict."""
+    """The quorum of one item: who counts, who is excluded and why, and the verdict.
+
+    Until anyone's attendance is recorded for the meeting (which can only be done once it has
+    started) nobody counts, but that says nothing about the quorum: the item is then neither quorate
+    nor inquorate, and says so. Services still treat it as not quorate, so no vote opens on it.
+    """
 
     item: AgendaItem
     rule: rules.QuorumRule | None
@@ -118,15 +131,36 @@ class ItemQuorum:
     excluded: list[tuple[Membership, Exclusion]]
     absent: list[Membership]
     result: rules.QuorumResult | None
+    attendance_recorded: bool = True
 
     @property
     def quorate(self) -> bool:
-        return self.result is not None and self.result.quorate
+        return self.attendance_recorded and self.result is not None and self.result.quorate
+
+    @property
+    def state(self) -> str:
+        if not self.attendance_recorded:
+            return QuorumState.NOT_RECORDED
+        return QuorumState.QUORATE if self.quorate else QuorumState.INQUORATE
+
+    @property
+    def label(self) -> str:
+        """The verdict in a few words, as the quorum tags show it."""
+        return {
+            QuorumState.NOT_RECORDED: "Attendance not recorded yet",
+            QuorumState.QUORATE: "Quorate",
+            QuorumState.INQUORATE: "Inquorate",
+        }[self.state]
 
     @property
     def explanation(self) -> str:
         if self.rule is None or self.result is None:
             return "No quorum can be counted: the committee has no approved terms of reference."
+        if not self.attendance_recorded:
+            return (
+                "Attendance has not been recorded yet, so the quorum cannot be counted. "
+                f"The quorum is {self.rule.describe()}."
+            )
         return self.result.explain(self.rule)
 
 
@@ -137,26 +171,13 @@ def item_quorum(item: AgendaItem, *, committee: Committee | None = None) -> Item
         raise ValueError("Quorum is counted for an item a committee takes.")
     on = timezone.localtime(item.meeting.starts_at).date()
     seats = seats_on(committee, on)
-    present = set(
-        Attendance.objects.filter(meeting_id=item.meeting_id, status=AttendanceStatus.PRESENT).values_list(
-            "person_id", flat=True
-        )
+    attendance = dict(
+        Attendance.objects.filter(meeting_id=item.meeting_id).values_list("person_id", "status")
     )
+    present = {pid for pid, status in attendance.items() if status == AttendanceStatus.PRESENT}
     exclusions = {e.person_id: e for e in Exclusion.objects.filter(item=item)}
-    counted, excluded, absent = [], [], []
-    for seat in seats:
-        if seat.person_id not in present:
-            absent.append(seat)
-        elif seat.person_id in exclusions:
-            excluded.append((seat, exclusions[seat.person_id]))
-        else:
-            counted.append(seat)
-    terms = approved_terms(committee)
-    if terms is None:
-        return ItemQuorum(item, None, counted, excluded, absent, None)
-    rule = quorum_rule(terms)
-    return ItemQuorum(
-        item, rule, counted, excluded, absent, rules.quorum(rule, [as_seat(m) for m in counted])
+    return _count_quorum(
+        item, seats, present, exclusions, approved_terms(committee), attendance_recorded=bool(attendance)
     )
 
 
@@ -186,7 +207,7 @@ def meeting_get(user: AnyUser, pk: int) -> Meeting:
 
 def decisions_visible_to(user: AnyUser) -> QuerySet[Decision]:
     return Decision.objects.filter(committee__in=committees_visible_to(user)).select_related(
-        "committee", "ccg", "function", "item__meeting"
+        "committee", "ccg", "function", "item__meeting", "supersedes", "superseded_by"
     )
 
 
@@ -206,9 +227,49 @@ def decisions_awaiting_approval(user: AnyUser) -> QuerySet[Decision]:
     )
     return (
         Decision.objects.filter(committee__in=chaired, status=DecisionStatus.RECORDED)
-        .select_related("committee", "ccg", "function", "item__meeting")
+        .select_related("committee", "ccg", "function", "item__meeting", "supersedes")
         .order_by("decided_on", "pk")
     )
+
+
+def items_to_supersede_on(decision: Decision, *, limit: int = 30) -> QuerySet[AgendaItem]:
+    """Agenda items that could carry a decision superseding this one: for decision, for the same CCG
+    and function, at a started meeting of the same committee whose record is still open, with no decision yet;
+    the latest meetings first, and only the nearest few (a committee's whole past is not a choice)."""
+    ids = list(
+        AgendaItem.objects.filter(
+            committee_id=decision.committee_id,
+            purpose=Purpose.DECISION,
+            ccg_id=decision.ccg_id,
+            function_id=decision.function_id,
+            decision__isnull=True,
+            # A resolution is put at the meeting, so only meetings that have started can carry it.
+            meeting__starts_at__lte=timezone.now(),
+        )
+        .exclude(meeting__minutes__status=MinutesStatus.APPROVED)
+        .order_by("-meeting__starts_at", "number")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return (
+        AgendaItem.objects.filter(pk__in=ids)
+        .select_related("meeting")
+        .order_by("-meeting__starts_at", "number")
+    )
+
+
+def superseded_decisions_at(meeting: Meeting) -> list[Decision]:
+    """Decisions taken at a meeting that a later decision has since superseded, with their successors."""
+    return list(
+        Decision.objects.filter(item__meeting=meeting, status=DecisionStatus.SUPERSEDED)
+        .select_related("item", "superseded_by")
+        .order_by("item__number")
+    )
+
+
+def meeting_started(meeting: Meeting) -> bool:
+    """Whether the meeting has started, so that what happens at it may be recorded (pages offer the
+    forms for attendance, rulings, votes and approvals from then; the services refuse them before)."""
+    return rules.has_started(starts_at=meeting.starts_at, now=timezone.now())
 
 
 def next_meeting_of(committee: Committee, after: dt.datetime) -> Meeting | None:
@@ -300,9 +361,9 @@ def committee_overview(
         upcoming=list(meetings.filter(starts_at__gte=now).order_by("starts_at")[:limit]),
         past=list(meetings.filter(starts_at__lt=now).order_by("-starts_at")[:limit]),
         decisions=list(
-            committee.decisions.select_related("ccg", "function", "item__meeting").order_by(
-                "-decided_on", "-id"
-            )[:limit]
+            committee.decisions.select_related(
+                "ccg", "function", "item__meeting", "supersedes", "superseded_by"
+            ).order_by("-decided_on", "-id")[:limit]
         ),
     )
 
@@ -341,13 +402,13 @@ def agenda_item_get(user: AnyUser, pk: int) -> AgendaItem:
     return item
 
 
-def later_meetings_of(meeting: Meeting) -> QuerySet[Meeting]:
-    """Later meetings of any of the meeting's committees: where its minutes may be approved."""
-    return (
-        Meeting.objects.filter(committees__in=meeting.committees.all(), starts_at__gt=meeting.starts_at)
-        .distinct()
-        .order_by("starts_at")
-    )
+def later_meetings_of(meeting: Meeting, *, started_by: dt.datetime | None = None) -> QuerySet[Meeting]:
+    """Later meetings of any of the meeting's committees: where its minutes may be approved (only
+    those started by `started_by`, when given, since minutes are approved at a meeting being held)."""
+    later = Meeting.objects.filter(committees__in=meeting.committees.all(), starts_at__gt=meeting.starts_at)
+    if started_by is not None:
+        later = later.filter(starts_at__lte=started_by)
+    return later.distinct().order_by("starts_at")
 
 
 def papers_visible_to(user: AnyUser, item: AgendaItem) -> list[Paper]:
@@ -408,8 +469,10 @@ def _count_quorum(
     present: set[int],
     exclusions: dict[int, Exclusion],
     terms: TermsOfReference | None,
+    *,
+    attendance_recorded: bool,
 ) -> ItemQuorum:
-    # The same count as `item_quorum`, from rows already loaded.
+    # The count behind `item_quorum` and the meeting's record, from rows already loaded.
     counted, excluded, absent = [], [], []
     for seat in seats:
         if seat.person_id not in present:
@@ -419,10 +482,16 @@ def _count_quorum(
         else:
             counted.append(seat)
     if terms is None:
-        return ItemQuorum(item, None, counted, excluded, absent, None)
+        return ItemQuorum(item, None, counted, excluded, absent, None, attendance_recorded)
     rule = quorum_rule(terms)
     return ItemQuorum(
-        item, rule, counted, excluded, absent, rules.quorum(rule, [as_seat(m) for m in counted])
+        item,
+        rule,
+        counted,
+        excluded,
+        absent,
+        rules.quorum(rule, [as_seat(m) for m in counted]),
+        attendance_recorded,
     )
 
 
@@ -445,7 +514,8 @@ def meeting_records(meetings: list[Meeting]) -> list[MeetingRecord]:
         .order_by("meeting_id", "number")
     ):
         items[item.meeting_id].append(item)
-    decisions = {d.item_id: d for d in Decision.objects.filter(item__meeting_id__in=ids) if d.item_id}
+    linked = Decision.objects.select_related("supersedes", "superseded_by")
+    decisions = {d.item_id: d for d in linked.filter(item__meeting_id__in=ids) if d.item_id}
     # Every seat of the meetings' committees, in the order pages show them; who sat is decided per date.
     seats = list(
         Membership.objects.filter(committee_id__in=committee_ids)
@@ -519,6 +589,7 @@ def _meeting_record(
             present,
             exclusions.get(item.pk, {}),
             terms.get(item.committee_id),
+            attendance_recorded=bool(attendance),
         )
         for item in items
         if item.purpose == Purpose.DECISION and item.committee_id is not None

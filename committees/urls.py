@@ -40,6 +40,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("decisions/<int:pk>/vote/", decisions.vote_cast, name="vote-cast"),
     path("decisions/<int:pk>/vote/close/", decisions.vote_close, name="vote-close"),
     path("decisions/<int:pk>/approve/", decisions.decision_approve, name="decision-approve"),
+    path("decisions/<int:pk>/supersede/", decisions.decision_supersede, name="decision-supersede"),
     # Matters
     path("matters/new/", matters.matter_create, name="matter-create"),
     path("matters/<int:pk>/", matters.matter_detail, name="matter-detail"),

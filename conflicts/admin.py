@@ -3,8 +3,9 @@
 Almost everything is read-only here: declarations, offers, campaigns, rulings and the procurement
 register have their own services, which check the policy (28 days, gift limits, rulings into
 exclusions, e-mailed invitations, who keeps the register) that a direct save would skip. A
-breach, once recorded through its service, may be taken further here (the Guardian's view, the
-actions, closing it), since no page does that yet; the history names the administrator.
+breach's lifecycle (investigation, closure, the report to NHS England) moves only on its page,
+through its services; here an administrator may amend the Guardian's view and the actions, and
+the history names them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.http import HttpRequest
 
 from cocomm.admin import AuditedAdmin, ReadOnlyAdmin
 from conflicts.models import (
+    Award,
     Breach,
     Campaign,
     CampaignRecipient,
@@ -56,9 +58,24 @@ class GiftOrHospitalityAdmin(ReadOnlyAdmin):
 
 @admin.register(Breach)
 class BreachAdmin(AuditedAdmin):
-    list_display = ["occurred_on", "ccg", "reported_by", "closed"]
-    list_filter = ["ccg", "closed"]
-    readonly_fields = ["ccg", "occurred_on", "what_happened", "reported_by"]
+    list_display = ["occurred_on", "ccg", "reported_by", "status"]
+    list_filter = ["ccg", "status", "nhse_report"]
+    # The lifecycle moves only through its services (the breach's page), which check each step.
+    readonly_fields = [
+        "ccg",
+        "occurred_on",
+        "what_happened",
+        "reported_by",
+        "status",
+        "investigated_by",
+        "investigated_on",
+        "findings",
+        "nhse_report",
+        "reported_to_nhse_on",
+        "outcome",
+        "lessons_learned",
+        "closed_on",
+    ]
 
     def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         # Breaches are recorded on the CCG's registers page, through the service.
@@ -100,3 +117,12 @@ class ReferralAdmin(ReadOnlyAdmin):
 class ProcurementRecordAdmin(ReadOnlyAdmin):
     list_display = ["service", "decision", "supplier", "value"]
     search_fields = ["service", "supplier"]
+
+
+@admin.register(Award)
+class AwardAdmin(ReadOnlyAdmin):
+    # Awards are recorded from the register entry, through the service, by the CCG's officers.
+    list_display = ["record", "practice", "organisation", "value", "route", "starts_on", "ends_on"]
+    list_filter = ["route"]
+    search_fields = ["record__service", "practice__name", "organisation__name"]
+    list_select_related = ["record", "practice", "organisation"]

@@ -29,8 +29,24 @@ from rest_framework.response import Response
 from cocomm.api import PublicReadOnly
 from cocomm.models import CCG, Person
 from committees.models import Committee
-from conflicts.models import Declaration, GiftOrHospitality, InterestType, OfferKind, ProcurementRecord
-from conflicts.selectors import public_gifts, public_procurement, public_register_of_interests
+from conflicts.models import (
+    Award,
+    Declaration,
+    GiftOrHospitality,
+    InterestType,
+    OfferKind,
+    ProcurementRecord,
+    ProcurementRoute,
+    Ruling,
+)
+from conflicts.rules import AWARD_FLAG_LABELS
+from conflicts.selectors import (
+    ProcurementEntry,
+    procurement_entries,
+    procurement_records,
+    public_gifts,
+    public_register_of_interests,
+)
 from delegation.api import NO_CCG_RESPONSE, ApiErrorSerializer, no_ccg
 
 ODS_CODE = OpenApiParameter(
@@ -238,6 +254,77 @@ class DecidingCommitteeSerializer(serializers.ModelSerializer[Committee]):
         read_only_fields = fields
 
 
+class SupplierSerializer(serializers.Serializer[Any]):
+    """The body a contract was awarded to: a practice (with its ODS code) or an organisation."""
+
+    kind = serializers.ChoiceField(choices=["practice", "organisation"])
+    name = serializers.CharField()
+    ods_code = serializers.CharField(allow_null=True, help_text="The ODS code, where one is recorded.")
+
+
+class AwardSerializer(serializers.ModelSerializer[Award]):
+    """The contract awarded after the decision."""
+
+    supplier = serializers.SerializerMethodField()
+    value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, help_text="The contract's value in pounds."
+    )
+    route = serializers.ChoiceField(
+        choices=ProcurementRoute.choices,
+        read_only=True,
+        help_text="The Provider Selection Regime process it was awarded by.",
+    )
+
+    class Meta:
+        model = Award
+        fields = ["supplier", "value", "route", "starts_on", "ends_on"]
+        read_only_fields = fields
+
+    @extend_schema_field(SupplierSerializer)
+    def get_supplier(self, award: Award) -> dict[str, str | None]:
+        if award.practice is not None:
+            return {"kind": "practice", "name": award.practice.name, "ods_code": award.practice.ods_code}
+        assert award.organisation is not None
+        return {
+            "kind": "organisation",
+            "name": award.organisation.name,
+            "ods_code": award.organisation.ods_code or None,
+        }
+
+
+class DecisionMakerSerializer(serializers.Serializer[Any]):
+    """Someone who took part in the decision, and how."""
+
+    person = serializers.CharField(help_text="Their name, with their title.")
+    roles = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="How they took part: chair, how they voted, present or in attendance.",
+    )
+
+
+class ItemConflictSerializer(serializers.Serializer[Any]):
+    """A conflict declared at the item and the chair's ruling on it."""
+
+    person = serializers.CharField()
+    statement = serializers.CharField(help_text="What was declared.")
+    ruling = serializers.ChoiceField(choices=Ruling.choices, help_text="How the chair managed it.")
+
+
+class CrossCheckSerializer(serializers.Serializer[Any]):
+    """Someone who took part and held an interest in the supplier on the decision date."""
+
+    person = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=[(k.value, label) for k, label in AWARD_FLAG_LABELS.items()],
+        help_text="`managed`: declared at the item and ruled on by the chair; `not_declared`: on the "
+        "register of interests but not declared at the item.",
+    )
+    interests = serializers.ListField(
+        child=serializers.CharField(), help_text="The interests in the supplier, as registered."
+    )
+    ruling = serializers.CharField(help_text="The chair's ruling at the item; empty when not declared.")
+
+
 class ProcurementDecisionSerializer(serializers.ModelSerializer[ProcurementRecord]):
     """An entry on the register of procurement decisions."""
 
@@ -262,6 +349,20 @@ class ProcurementDecisionSerializer(serializers.ModelSerializer[ProcurementRecor
         allow_null=True,
         help_text="The contract's value in pounds; null until it is recorded.",
     )
+    award = serializers.SerializerMethodField(help_text="The contract awarded; null until it is recorded.")
+    decision_makers = serializers.SerializerMethodField(
+        help_text="Everyone who took part: the chair, the voters, and everyone present or in attendance."
+    )
+    conflicts = serializers.SerializerMethodField(
+        help_text="Each conflict declared at the item and how the chair managed it."
+    )
+    cross_check = serializers.SerializerMethodField(
+        help_text="Those who took part and held an interest in the supplier on the decision date; empty "
+        "until the award is recorded."
+    )
+    cross_check_withheld = serializers.SerializerMethodField(
+        help_text="Further flags not shown, because the interests behind them are withheld from publication."
+    )
 
     class Meta:
         model = ProcurementRecord
@@ -273,8 +374,51 @@ class ProcurementDecisionSerializer(serializers.ModelSerializer[ProcurementRecor
             "conflicts_summary",
             "supplier",
             "value",
+            "award",
+            "decision_makers",
+            "conflicts",
+            "cross_check",
+            "cross_check_withheld",
         ]
         read_only_fields = fields
+
+    def _entry(self, record: ProcurementRecord) -> ProcurementEntry:
+        entries: dict[int, ProcurementEntry] = self.context["entries"]
+        return entries[record.pk]
+
+    @extend_schema_field(AwardSerializer(allow_null=True))
+    def get_award(self, record: ProcurementRecord) -> dict[str, Any] | None:
+        award = self._entry(record).award
+        return AwardSerializer(award).data if award is not None else None
+
+    @extend_schema_field(DecisionMakerSerializer(many=True))
+    def get_decision_makers(self, record: ProcurementRecord) -> list[dict[str, Any]]:
+        return [
+            {"person": str(m.person), "roles": list(m.roles)} for m in self._entry(record).decision_makers
+        ]
+
+    @extend_schema_field(ItemConflictSerializer(many=True))
+    def get_conflicts(self, record: ProcurementRecord) -> list[dict[str, str]]:
+        return [
+            {"person": str(d.person), "statement": d.statement, "ruling": d.ruling}
+            for d in self._entry(record).declarations
+        ]
+
+    @extend_schema_field(CrossCheckSerializer(many=True))
+    def get_cross_check(self, record: ProcurementRecord) -> list[dict[str, Any]]:
+        return [
+            {
+                "person": line.person,
+                "status": line.flag.kind.value,
+                "interests": list(line.interests),
+                "ruling": line.flag.ruling,
+            }
+            for line in self._entry(record).published_flags
+        ]
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_cross_check_withheld(self, record: ProcurementRecord) -> int:
+        return self._entry(record).withheld_flags
 
 
 @extend_schema(
@@ -282,8 +426,10 @@ class ProcurementDecisionSerializer(serializers.ModelSerializer[ProcurementRecor
     summary="Register of procurement decisions",
     description=(
         "The CCG's approved procurement decisions, latest first: the service, the decision and the "
-        "committee that took it, the conflicts declared and how they were managed, the supplier and "
-        "the contract's value."
+        "committee that took it, who took part, the conflicts declared and how they were managed, the "
+        "contract awarded (supplier, value, Provider Selection Regime route and term), and the check of "
+        "the award against the interests of everyone who took part: `managed` when the person declared "
+        "at the item and the chair ruled, `not_declared` when they did not."
     ),
     parameters=[ODS_CODE],
     responses={200: ProcurementDecisionSerializer(many=True), 404: NOT_FOUND},
@@ -293,7 +439,19 @@ class ProcurementDecisionsView(CCGRegisterListView):
     queryset = ProcurementRecord.objects.none()  # names the model for the schema; see get_queryset
 
     def get_queryset(self) -> QuerySet[ProcurementRecord]:
-        return public_procurement(self.ccg).order_by("-decision__decided_on", "-pk")
+        return procurement_records(self.ccg)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # One page of entries, checked together: the same number of queries for 1 award or 50.
+        page = self.paginate_queryset(self.get_queryset())
+        records = list(page) if page is not None else list(self.get_queryset())
+        entries = {e.record.pk: e for e in procurement_entries(records)}
+        serializer = self.get_serializer(
+            records, many=True, context={**self.get_serializer_context(), "entries": entries}
+        )
+        if page is not None:
+            return self.get_paginated_response(serializer.data)
+        return Response(serializer.data)
 
 
 urlpatterns: list[URLPattern | URLResolver] = [

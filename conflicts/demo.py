@@ -17,7 +17,9 @@ and an open declaration campaign, for the people the committees demo seats.
   appointment; one whose last nil return is more than a year old is overdue for the annual one.
 - Greater Preston (01E) decided a procurement (extended access to general practice) at a past
   meeting, where a lay member whose son works for the winning bidder left the item. The
-  approved decision puts it on the procurement register, with its supplier and value.
+  approved decision puts it on the procurement register; the award names the winner, Ribble
+  Extended Care Ltd, and its cross-check flags the lay member (declared and managed) and the GP
+  member, a shareholder on the register who voted without declaring it at the item (not declared).
 - Trafford, Lancashire North, Haringey and Camden have a few entries each, so every register has
   something on it.
 
@@ -36,8 +38,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from cocomm import services as cocomm_services
 from cocomm.audit import Reason
-from cocomm.models import CCG, Organisation, Person, Practice, User
+from cocomm.models import CCG, Organisation, OrganisationKind, Person, Practice, User
 from committees import services as committee_services
 from committees.choices import AttendanceStatus, CommitteeKind, MatterKind, VoteChoice
 from committees.minutes import compose_minutes
@@ -45,13 +48,17 @@ from committees.models import Committee, Decision, Matter, Meeting
 from committees.selectors import seats_on
 from conflicts import services
 from conflicts.models import (
+    Award,
     Breach,
+    BreachStatus,
     Campaign,
     Declaration,
     GiftOrHospitality,
     InterestType,
+    NHSEReport,
     OfferKind,
     ProcurementRecord,
+    ProcurementRoute,
     Ruling,
 )
 from conflicts.rules import add_months
@@ -142,9 +149,20 @@ EARLIER_INTERESTS = [
         "extended access services.",
         relationship="Son",
         interest_from=dt.date(2015, 9, 1),
-        organisation_name="Ribble Extended Care Ltd",
+        organisation="Ribble Extended Care Ltd",
         mitigation="Leaves the meeting for any item on services Ribble Extended Care Ltd provides or "
         "bids for.",
+        declared_months_ago=5,
+    ),
+    # On the register, but not declared at the procurement item: the award's cross-check flags it.
+    Interest(
+        PRESTON,
+        "Catherine Gill",
+        InterestType.FINANCIAL,
+        "Shareholder of Ribble Extended Care Ltd, set up by a group of Preston GP partners to provide "
+        "out-of-hours and extended access services.",
+        interest_from=dt.date(2015, 4, 1),
+        organisation="Ribble Extended Care Ltd",
         declared_months_ago=5,
     ),
     Interest(
@@ -300,6 +318,7 @@ BLACKPOOL_OFFERS = [
     ),
 ]
 
+GUARDIAN = "Anne Crompton"  # the `blackpool.guardian` login of `cocomm.demo`
 BREACH = (
     "A member of the primary care commissioning committee accepted hospitality worth about £120 from a "
     "prospective supplier without the senior manager's approval the policy requires, and declared it "
@@ -323,6 +342,7 @@ def load(*, by: User) -> None:
         if BLACKPOOL not in ccgs or not Committee.objects.filter(ccgs=ccgs[BLACKPOOL]).exists():
             raise RuntimeError("Load the committees demo data first: Blackpool has no committees.")
         people = _People()
+        _supplier(ccgs[PRESTON], by=by)
         for interest in EARLIER_INTERESTS:
             _declare(interest, ccgs, people, today, by=by)
         for nil in EARLIER_NIL_RETURNS:
@@ -450,19 +470,33 @@ def _offer(offer: Offer, blackpool: CCG, people: _People, today: dt.date, *, by:
 
 
 def _breach(blackpool: CCG, today: dt.date, *, by: User) -> None:
-    if Breach.objects.filter(ccg=blackpool, what_happened=BREACH).exists():
-        return
-    services.breach_record(
-        ccg=blackpool,
-        occurred_on=today - dt.timedelta(days=75),
-        what_happened=BREACH,
-        reported_by="Tom Fletcher, governance officer, NHS Blackpool CCG",
-        guardian_view="A breach of the gifts and hospitality policy; no decision was affected, as the "
-        "supplier was not bidding for anything before the committee.",
-        actions="The hospitality was entered on the register; the member has repaid its cost; every "
-        "committee member is to attend a refresher on the policy.",
-        by=by,
-    )
+    """Blackpool's breach, investigated by its Guardian and reported to NHS England; closing it is
+    left for the demo (as `blackpool.guardian` or `blackpool.go`)."""
+    breach = Breach.objects.filter(ccg=blackpool, what_happened=BREACH).first()
+    if breach is None:
+        breach = services.breach_record(
+            ccg=blackpool,
+            occurred_on=today - dt.timedelta(days=75),
+            what_happened=BREACH,
+            reported_by="Tom Fletcher, governance officer, NHS Blackpool CCG",
+            guardian_view="A breach of the gifts and hospitality policy; no decision was affected, as the "
+            "supplier was not bidding for anything before the committee.",
+            actions="The hospitality was entered on the register; the member has repaid its cost; every "
+            "committee member is to attend a refresher on the policy.",
+            by=by,
+        )
+    if breach.status == BreachStatus.REPORTED:
+        services.breach_investigate(
+            breach=breach,
+            investigated_by=f"{GUARDIAN}, Conflicts of Interest Guardian, NHS Blackpool CCG",
+            investigated_on=today - dt.timedelta(days=40),
+            findings="The member did not know that hospitality over £75 needs a senior manager's approval "
+            "beforehand; the supplier has since registered an interest in a forthcoming procurement, so "
+            "the breach is reported to NHS England.",
+            nhse_report=NHSEReport.REQUIRED,
+            reported_to_nhse_on=today - dt.timedelta(days=35),
+            by=by,
+        )
 
 
 def _at(on: dt.date) -> dt.datetime:
@@ -476,15 +510,37 @@ def _procurement(preston: CCG, people: _People, *, by: User) -> None:
     if meeting is None:
         meeting = _hold_procurement_meeting(committee, preston, people, by=by)
     decision = Decision.objects.get(item__meeting=meeting, matter__kind=MatterKind.PROCUREMENT)
-    # The register fills itself when the transaction that approved the decision commits; the demo
-    # loads inside one transaction, so it adds the entry now (the later call finds it there).
+    # The approval wrote the entry in its own transaction (an earlier load may predate that).
     record = ProcurementRecord.objects.filter(decision=decision).first() or services.procurement_record_for(
         decision
     )
-    if record is not None and not record.supplier:
-        services.procurement_record_complete(
-            record=record, supplier=PROCUREMENT_SUPPLIER, value=PROCUREMENT_VALUE, by=by, reason=REASON
+    if record is not None and not Award.objects.filter(record=record).exists():
+        # Two who took part held interests in the winner: Bernard Catterall declared his and left
+        # the item (declared and managed); Dr Catherine Gill's shareholding is on the register but
+        # was not declared at the item, and she voted (not declared at the item).
+        services.award_record(
+            decision=decision,
+            supplier=Organisation.objects.get(name=PROCUREMENT_SUPPLIER),
+            value=PROCUREMENT_VALUE,
+            route=ProcurementRoute.COMPETITIVE,
+            starts_on=dt.date(2017, 4, 1),
+            ends_on=dt.date(2020, 3, 31),
+            by=by,
         )
+
+
+def _supplier(preston: CCG, *, by: User) -> Organisation:
+    """The provider that won Greater Preston's procurement, kept as an organisation record."""
+    found = Organisation.objects.filter(name=PROCUREMENT_SUPPLIER).first()
+    if found is not None:
+        return found
+    return cocomm_services.organisation_create(
+        name=PROCUREMENT_SUPPLIER,
+        kind=OrganisationKind.PROVIDER,
+        ccgs=[preston],
+        by=by,
+        reason=REASON,
+    )
 
 
 def _hold_procurement_meeting(committee: Committee, preston: CCG, people: _People, *, by: User) -> Meeting:

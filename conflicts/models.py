@@ -158,8 +158,30 @@ class GiftOrHospitality(models.Model):
         return f"{self.get_kind_display()} to {self.person} from {self.offeror} (£{self.value})"
 
 
+class BreachStatus(models.TextChoices):
+    REPORTED = "reported", "Reported"
+    INVESTIGATED = "investigated", "Investigated"
+    CLOSED = "closed", "Closed"
+
+
+class NHSEReport(models.TextChoices):
+    """Whether a breach must be reported to NHS England (statutory guidance: serious breaches are)."""
+
+    UNDECIDED = "undecided", "Not yet decided"
+    NOT_REQUIRED = "not_required", "Not required"
+    REQUIRED = "required", "Required"
+
+
 class Breach(models.Model):
-    """A breach of the conflicts of interest policy, with the Guardian's view and the actions taken."""
+    """A breach of the conflicts of interest policy: reported, investigated, then closed with its
+    outcome and the lessons learned; reported to NHS England where it is serious enough."""
+
+    # Transitions as a table: one step at a time, and a closed breach stays closed.
+    TRANSITIONS = {
+        BreachStatus.REPORTED: {BreachStatus.INVESTIGATED},
+        BreachStatus.INVESTIGATED: {BreachStatus.CLOSED},
+        BreachStatus.CLOSED: set(),
+    }
 
     ccg = models.ForeignKey(CCG, on_delete=models.PROTECT, related_name="breaches", verbose_name="CCG")
     occurred_on = models.DateField()
@@ -167,12 +189,36 @@ class Breach(models.Model):
     reported_by = models.CharField(max_length=200)
     guardian_view = models.TextField("the Conflicts of Interest Guardian's view", blank=True)
     actions = models.TextField(blank=True)
-    closed = models.BooleanField(default=False)
+    status = models.CharField(max_length=12, choices=BreachStatus.choices, default=BreachStatus.REPORTED)
+    investigated_by = models.CharField(max_length=200, blank=True, help_text="Who investigated it.")
+    investigated_on = models.DateField(null=True, blank=True)
+    findings = models.TextField(blank=True)
+    nhse_report = models.CharField(
+        "report to NHS England",
+        max_length=12,
+        choices=NHSEReport.choices,
+        default=NHSEReport.UNDECIDED,
+    )
+    reported_to_nhse_on = models.DateField("reported to NHS England on", null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    lessons_learned = models.TextField(blank=True)
+    closed_on = models.DateField(null=True, blank=True)
     history = AuditedHistory()
 
     class Meta:
         ordering = ["-occurred_on"]
         verbose_name_plural = "breaches"
+        constraints = [
+            models.CheckConstraint(
+                name="breach_closed_has_date",
+                condition=~Q(status=BreachStatus.CLOSED) | Q(closed_on__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="breach_closed_reported_where_required",
+                condition=~Q(status=BreachStatus.CLOSED, nhse_report=NHSEReport.REQUIRED)
+                | Q(reported_to_nhse_on__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Breach of {self.occurred_on:%-d %B %Y} at {self.ccg}"
@@ -297,3 +343,69 @@ class ProcurementRecord(models.Model):
 
     def __str__(self) -> str:
         return self.service
+
+
+class ProcurementRoute(models.TextChoices):
+    """The processes of the Provider Selection Regime (Health Care Services (Provider Selection
+    Regime) Regulations 2023), by which a contract for health care services is awarded."""
+
+    DIRECT_AWARD_A = "direct_a", "Direct award process A (the existing provider is the only one capable)"
+    DIRECT_AWARD_B = "direct_b", "Direct award process B (patients choose their provider)"
+    DIRECT_AWARD_C = (
+        "direct_c",
+        "Direct award process C (the existing provider continues: it performs well and the services "
+        "do not change considerably)",
+    )
+    MOST_SUITABLE_PROVIDER = "most_suitable", "Most suitable provider process"
+    COMPETITIVE = "competitive", "Competitive process"
+
+
+class Award(models.Model):
+    """The contract awarded after an approved procurement decision: a supplier that cocomm keeps (a
+    practice or an organisation), its value, the route and the contract's dates."""
+
+    record = models.OneToOneField(ProcurementRecord, on_delete=models.PROTECT, related_name="award")
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, null=True, blank=True, related_name="awards"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="awards"
+    )
+    value = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))], help_text="In pounds."
+    )
+    route = models.CharField(max_length=15, choices=ProcurementRoute.choices)
+    starts_on = models.DateField("contract start")
+    ends_on = models.DateField("contract end")
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["-record__decision__decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="award_names_one_supplier",
+                condition=Q(practice__isnull=False, organisation__isnull=True)
+                | Q(practice__isnull=True, organisation__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="award_contract_ends_after_it_starts", condition=Q(ends_on__gt=models.F("starts_on"))
+            ),
+            models.CheckConstraint(name="award_value_not_negative", condition=Q(value__gte=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record.service}: awarded to {self.supplier_name}"
+
+    @property
+    def supplier(self) -> Practice | Organisation:
+        supplier = self.practice or self.organisation
+        assert supplier is not None  # the constraint names exactly one
+        return supplier
+
+    @property
+    def supplier_name(self) -> str:
+        return str(self.practice or self.organisation or "")
+
+    @property
+    def value_text(self) -> str:
+        return f"£{self.value:,.2f}"

@@ -24,7 +24,32 @@ def can_keep_registers(user: AnyUser, ccg: CCG) -> bool:
 
 
 def can_view_registers(user: AnyUser, ccg: CCG) -> bool:
-    return core.can_view_ccg(user, ccg)
+    """Who reads a CCG's registers, the internal register of interests included: its governance
+    officers, NHS England reviewers of its area, administrators, and its Conflicts of Interest Guardian
+    (whose role gives them sight of the CCG)."""
+    return core.can_view_ccg(user, ccg) or core.is_conflicts_guardian(user, ccg)
+
+
+def can_handle_breaches(user: AnyUser, ccg: CCG) -> bool:
+    """Governance officers of the CCG (and administrators) and its Conflicts of Interest Guardian
+    record breaches and take them through investigation to closure (statutory guidance 2017: the
+    Guardian is told of every breach)."""
+    return can_keep_registers(user, ccg) or core.is_conflicts_guardian(user, ccg)
+
+
+def can_view_breaches(user: AnyUser, ccg: CCG) -> bool:
+    return can_view_registers(user, ccg) or can_handle_breaches(user, ccg)
+
+
+def can_view_referrals(user: AnyUser, ccg: CCG) -> bool:
+    """Items referred because conflicts left them inquorate: the Guardian is consulted on each, and
+    those who read the CCG's registers see them too."""
+    return can_view_registers(user, ccg)
+
+
+def can_view_guardian_page(user: AnyUser, ccg: CCG) -> bool:
+    """The Guardian's overview of the CCG: the Guardian, and the officers who work with them."""
+    return core.is_conflicts_guardian(user, ccg) or can_keep_registers(user, ccg)
 
 
 def can_rule(user: AnyUser, committee: Committee) -> bool:

@@ -10,7 +10,7 @@ hospitality from £25 declared and over £75 only with senior approval — all c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -141,6 +141,52 @@ def offer_verdict(kind: OfferKind, value: Decimal, *, from_supplier: bool, limit
     )
 
 
+# Breaches -----------------------------------------------------------------------------------------
+
+
+def breach_report_problems(
+    *, occurred_on: dt.date, report_required: bool | None, reported_on: dt.date | None, today: dt.date
+) -> dict[str, str]:
+    """What is wrong with the NHS England report recorded for a breach (None: not decided yet).
+
+    Statutory guidance (2017): the CCG reports serious breaches to NHS England; the date it did so is
+    kept with the breach, and only a breach that must be reported has one.
+    """
+    if reported_on is None:
+        return {}
+    if report_required is not True:
+        return {"reported_to_nhse_on": "Only a breach that must be reported to NHS England has a report date"}
+    if reported_on < occurred_on:
+        return {"reported_to_nhse_on": "The report to NHS England cannot come before the breach happened"}
+    if reported_on > today:
+        return {"reported_to_nhse_on": "The report date cannot be in the future"}
+    return {}
+
+
+def breach_step_date_problem(
+    field: str, day: dt.date, *, not_before: dt.date, what_before: str, today: dt.date
+) -> dict[str, str]:
+    """A step of a breach's lifecycle is dated between the step before it and today."""
+    if day > today:
+        return {field: "The date cannot be in the future"}
+    if day < not_before:
+        return {field: f"The date cannot be before {what_before} ({not_before:%-d %B %Y})"}
+    return {}
+
+
+def breach_closure_problems(*, report_required: bool | None, reported_on: dt.date | None) -> dict[str, str]:
+    """A breach is closed only once it is settled whether NHS England must be told, and, if it must,
+    once it has been (statutory guidance 2017: serious breaches are reported to NHS England)."""
+    if report_required is None:
+        return {"nhse_report": "Say whether the breach must be reported to NHS England before closing it"}
+    if report_required and reported_on is None:
+        return {
+            "reported_to_nhse_on": "This breach must be reported to NHS England before it is closed: the "
+            "governance officer or the Guardian reports it, then records the date here"
+        }
+    return {}
+
+
 # Publication ---------------------------------------------------------------------------------------
 
 
@@ -264,3 +310,118 @@ def detect(items: Iterable[ItemFact], interests: Iterable[InterestFact]) -> list
         if key not in best or (flag.direct and not best[key].direct):
             best[key] = flag
     return list(best.values())
+
+
+# Awards checked against interests ---------------------------------------------------------------------
+# The Provider Selection Regime 2023 asks that each award record its decision-makers, their declared
+# conflicts and how each was managed; the NAO (2015) and Transparency International UK (2021) found
+# contracts awarded to bodies in which decision-makers held interests. The cross-check below finds
+# everyone who took part in a procurement decision and held a current interest, on the decision
+# date, in the body the contract went to.
+
+
+class AwardFlagKind(StrEnum):
+    MANAGED = "managed"  # declared at the item and ruled on by the chair
+    NOT_DECLARED = "not_declared"  # on the register, but no declaration or ruling at the item
+
+
+AWARD_FLAG_LABELS = {
+    AwardFlagKind.MANAGED: "Declared and managed",
+    AwardFlagKind.NOT_DECLARED: "Not declared at the item",
+}
+
+
+@dataclass(frozen=True)
+class RegisteredInterest:
+    """An entry on a register of interests, as the awards cross-check sees it."""
+
+    declaration_id: int
+    person_id: int
+    kind_label: str
+    description: str
+    interest_from: dt.date | None
+    interest_to: dt.date | None
+    practice_id: int | None = None
+    organisation_id: int | None = None
+    body_name: str = ""  # the body named in words, when cocomm does not keep it as a record
+
+
+@dataclass(frozen=True)
+class AwardFacts:
+    """An award and the decision it follows: who took part, and who was ruled on at the item."""
+
+    award_id: int
+    decided_on: dt.date
+    supplier_practice_id: int | None
+    supplier_organisation_id: int | None
+    supplier_name: str
+    participants: frozenset[int]  # voters, the chair, and everyone present or in attendance
+    rulings: Mapping[int, str]  # person id -> the chair's ruling at the item, in words
+
+
+@dataclass(frozen=True)
+class AwardFlag:
+    award_id: int
+    person_id: int
+    kind: AwardFlagKind
+    interests: tuple[RegisteredInterest, ...]
+    ruling: str = ""  # the chair's ruling, when managed
+
+    @property
+    def label(self) -> str:
+        return AWARD_FLAG_LABELS[self.kind]
+
+    @property
+    def managed(self) -> bool:
+        return self.kind == AwardFlagKind.MANAGED
+
+
+def current_on(interest: RegisteredInterest, on: dt.date) -> bool:
+    """Whether an interest was held on a date (both ends inclusive; an open end runs on)."""
+    started = interest.interest_from is None or interest.interest_from <= on
+    not_ended = interest.interest_to is None or interest.interest_to >= on
+    return started and not_ended
+
+
+def _same_name(a: str, b: str) -> bool:
+    return bool(a.strip()) and " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def concerns_supplier(interest: RegisteredInterest, award: AwardFacts) -> bool:
+    """Whether an interest is in the body an award went to: the same practice or organisation, or,
+    for an interest that names the body only in words, the same name."""
+    if award.supplier_practice_id is not None and interest.practice_id == award.supplier_practice_id:
+        return True
+    if (
+        award.supplier_organisation_id is not None
+        and interest.organisation_id == award.supplier_organisation_id
+    ):
+        return True
+    unrecorded = interest.practice_id is None and interest.organisation_id is None
+    return unrecorded and _same_name(interest.body_name, award.supplier_name)
+
+
+def award_flags(award: AwardFacts, interests: Iterable[RegisteredInterest]) -> list[AwardFlag]:
+    """Everyone who took part in the decision and held an interest in the supplier on the decision
+    date: declared and managed when the chair ruled on them at the item, else not declared there."""
+    held: dict[int, list[RegisteredInterest]] = {}
+    for interest in interests:
+        if (
+            interest.person_id in award.participants
+            and current_on(interest, award.decided_on)
+            and concerns_supplier(interest, award)
+        ):
+            held.setdefault(interest.person_id, []).append(interest)
+    flags = []
+    for person_id, found in sorted(held.items()):
+        ruling = award.rulings.get(person_id)
+        flags.append(
+            AwardFlag(
+                award_id=award.award_id,
+                person_id=person_id,
+                kind=AwardFlagKind.MANAGED if ruling is not None else AwardFlagKind.NOT_DECLARED,
+                interests=tuple(found),
+                ruling=ruling or "",
+            )
+        )
+    return flags

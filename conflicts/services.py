@@ -13,13 +13,16 @@ from django.utils import timezone
 
 from cocomm.audit import save_audited, system_user
 from cocomm.models import CCG, Organisation, Person, Practice, User
+from committees import rules as committee_rules
 from committees import services as committee_services
-from committees.choices import DecisionStatus, ExclusionScope, MatterKind
+from committees.choices import DecisionStatus, ExclusionScope, MatterKind, Outcome
 from committees.models import AgendaItem, Committee, Decision
 from committees.selectors import item_quorum, next_meeting_of
 from conflicts import permissions, rules, selectors
 from conflicts.models import (
+    Award,
     Breach,
+    BreachStatus,
     Campaign,
     CampaignRecipient,
     ConflictSettings,
@@ -27,7 +30,9 @@ from conflicts.models import (
     GiftOrHospitality,
     InterestType,
     ItemDeclaration,
+    NHSEReport,
     ProcurementRecord,
+    ProcurementRoute,
     Referral,
     ReferralRoute,
     Ruling,
@@ -223,8 +228,13 @@ def breach_record(
     actions: str = "",
     by: User,
 ) -> Breach:
-    """Record a breach of the conflicts policy for the breaches register."""
-    _require(permissions.can_keep_registers(by, ccg), "You may not record breaches for this CCG.")
+    """Record a breach of the conflicts policy for the breaches register; it starts as reported."""
+    _require(
+        permissions.can_handle_breaches(by, ccg),
+        "Only the CCG's governance officers and its Conflicts of Interest Guardian record breaches.",
+    )
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": "The date cannot be in the future"})
     breach = Breach(
         ccg=ccg,
         occurred_on=occurred_on,
@@ -234,6 +244,138 @@ def breach_record(
         actions=actions,
     )
     save_audited(breach, by=by, reason="Breach reported")
+    return breach
+
+
+# What each refused step needs instead, by the breach's status now.
+_BREACH_STEP_REFUSALS = {
+    BreachStatus.REPORTED: "The breach has not been investigated yet: record the investigation first.",
+    BreachStatus.INVESTIGATED: "The breach has been investigated already: what remains is to close it.",
+    BreachStatus.CLOSED: "The breach is closed: nothing more is recorded on it.",
+}
+
+
+def _breach_locked(breach: Breach, by: User) -> Breach:
+    breach = Breach.objects.select_for_update().select_related("ccg").get(pk=breach.pk)
+    _require(
+        permissions.can_handle_breaches(by, breach.ccg),
+        "Only the CCG's governance officers and its Conflicts of Interest Guardian take a breach further.",
+    )
+    return breach
+
+
+def _breach_move(breach: Breach, status: BreachStatus, *, by: User, reason: str) -> None:
+    """The one way a breach changes step: anything the transition table does not allow is refused."""
+    current = BreachStatus(breach.status)
+    if status not in Breach.TRANSITIONS[current]:
+        raise ValidationError(_BREACH_STEP_REFUSALS[current])
+    breach.status = status
+    save_audited(breach, by=by, reason=reason)
+
+
+def _report_required(nhse_report: str) -> bool | None:
+    if nhse_report not in NHSEReport.values:
+        raise ValidationError({"nhse_report": "Say whether the breach must be reported to NHS England"})
+    return None if nhse_report == NHSEReport.UNDECIDED else nhse_report == NHSEReport.REQUIRED
+
+
+def _raise_if(problems: dict[str, str]) -> None:
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def breach_investigate(
+    *,
+    breach: Breach,
+    investigated_by: str,
+    investigated_on: dt.date,
+    findings: str,
+    nhse_report: str,
+    reported_to_nhse_on: dt.date | None = None,
+    guardian_view: str = "",
+    by: User,
+) -> Breach:
+    """Record the investigation of a reported breach: who, when, what they found, and whether NHS
+    England must be told (which may still be open until closure)."""
+    breach = _breach_locked(breach, by)
+    if breach.status != BreachStatus.REPORTED:
+        raise ValidationError(_BREACH_STEP_REFUSALS[BreachStatus(breach.status)])
+    today = timezone.localdate()
+    if not investigated_by.strip():
+        raise ValidationError({"investigated_by": "Enter who investigated the breach"})
+    if not findings.strip():
+        raise ValidationError({"findings": "Enter what the investigation found"})
+    required = _report_required(nhse_report)
+    _raise_if(
+        rules.breach_step_date_problem(
+            "investigated_on",
+            investigated_on,
+            not_before=breach.occurred_on,
+            what_before="the day the breach happened",
+            today=today,
+        )
+    )
+    _raise_if(
+        rules.breach_report_problems(
+            occurred_on=breach.occurred_on,
+            report_required=required,
+            reported_on=reported_to_nhse_on,
+            today=today,
+        )
+    )
+    breach.investigated_by, breach.investigated_on = investigated_by.strip(), investigated_on
+    breach.findings = findings
+    breach.nhse_report, breach.reported_to_nhse_on = nhse_report, reported_to_nhse_on
+    if guardian_view.strip():
+        breach.guardian_view = guardian_view
+    _breach_move(breach, BreachStatus.INVESTIGATED, by=by, reason="Breach investigated")
+    return breach
+
+
+@transaction.atomic
+def breach_close(
+    *,
+    breach: Breach,
+    outcome: str,
+    lessons_learned: str,
+    closed_on: dt.date,
+    nhse_report: str,
+    reported_to_nhse_on: dt.date | None = None,
+    by: User,
+) -> Breach:
+    """Close an investigated breach with its outcome and the lessons learned. A breach that must be
+    reported to NHS England is closed only once the report's date is recorded."""
+    breach = _breach_locked(breach, by)
+    if breach.status != BreachStatus.INVESTIGATED:
+        raise ValidationError(_BREACH_STEP_REFUSALS[BreachStatus(breach.status)])
+    today = timezone.localdate()
+    if not outcome.strip():
+        raise ValidationError({"outcome": "Enter the outcome"})
+    if not lessons_learned.strip():
+        raise ValidationError({"lessons_learned": "Enter the lessons learned (or say there are none)"})
+    required = _report_required(nhse_report)
+    _raise_if(
+        rules.breach_step_date_problem(
+            "closed_on",
+            closed_on,
+            not_before=breach.investigated_on or breach.occurred_on,
+            what_before="the investigation" if breach.investigated_on else "the day the breach happened",
+            today=today,
+        )
+    )
+    _raise_if(
+        rules.breach_report_problems(
+            occurred_on=breach.occurred_on,
+            report_required=required,
+            reported_on=reported_to_nhse_on,
+            today=today,
+        )
+    )
+    _raise_if(rules.breach_closure_problems(report_required=required, reported_on=reported_to_nhse_on))
+    breach.outcome, breach.lessons_learned, breach.closed_on = outcome, lessons_learned, closed_on
+    breach.nhse_report, breach.reported_to_nhse_on = nhse_report, reported_to_nhse_on
+    _breach_move(breach, BreachStatus.CLOSED, by=by, reason="Breach closed")
     return breach
 
 
@@ -347,6 +489,14 @@ def item_declaration_rule(
     _require(
         committee is not None and permissions.can_rule(by, committee), "Only the chair rules on declarations."
     )
+    committee_services.require_meeting_started(
+        item.meeting,
+        "declarations and the chair's rulings can be recorded",
+        before=committee_rules.PRE_MEETING_RULING,
+        allowed_early=committee_rules.ruling_allowed_before_meeting(
+            leaves_item=ruling == Ruling.LEAVES, papers_withheld=papers_withheld
+        ),
+    )
     assert committee is not None
     if ruling not in Ruling.values:
         raise ValidationError({"ruling": "Choose the chair's ruling."})
@@ -383,7 +533,14 @@ def referral_record(
     """Refer an item that conflicts left inquorate; it moves to the next meeting of the body named."""
     committee = item.committee
     _require(committee is not None and permissions.can_rule(by, committee), "Only the chair refers items.")
-    if item_quorum(item).quorate:
+    committee_services.require_meeting_started(item.meeting, "an item left inquorate can be referred")
+    quorum = item_quorum(item)
+    if not quorum.attendance_recorded:
+        raise ValidationError(
+            "The meeting's attendance has not been recorded, so nobody can yet say the item is inquorate: "
+            "the clerk records who is present first."
+        )
+    if quorum.quorate:
         raise ValidationError("The item is quorate: it is decided here, not referred.")
     if not guardian_consulted:
         raise ValidationError(
@@ -435,6 +592,8 @@ def referral_record(
 
 def procurement_record_for(decision: Decision) -> ProcurementRecord | None:
     """Add an approved procurement decision to the register (called when a decision is approved)."""
+    # Registered in `committees.hooks.decision_approved`: it runs inside the approval's transaction,
+    # so an approved procurement decision is never without its entry, nor an entry without approval.
     if decision.status != DecisionStatus.APPROVED or decision.matter is None:
         return None
     if (
@@ -474,3 +633,63 @@ def procurement_record_complete(
     record.supplier, record.value = supplier.strip(), value
     save_audited(record, by=by, reason=reason)
     return record
+
+
+@transaction.atomic
+def award_record(
+    *,
+    decision: Decision,
+    supplier: Practice | Organisation,
+    value: Decimal,
+    route: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    by: User,
+    reason: str = "",
+) -> Award:
+    """Record the contract awarded after an approved procurement decision (or correct it, saying why)."""
+    _require(
+        permissions.can_keep_registers(by, decision.ccg),
+        "Only the CCG's governance officers record the award that follows a procurement decision.",
+    )
+    decision = Decision.objects.select_related("matter", "ccg").get(pk=decision.pk)
+    if decision.matter is None or decision.matter.kind != MatterKind.PROCUREMENT:
+        raise ValidationError(
+            "Only a procurement decision is followed by an award; this decision is not one."
+        )
+    if decision.status != DecisionStatus.APPROVED:
+        raise ValidationError(
+            "An award follows an approved procurement decision; this one is "
+            f"{decision.get_status_display().lower()}. The chair must approve it first"
+            + (
+                ", or record the award against the decision that superseded it."
+                if decision.status == DecisionStatus.SUPERSEDED
+                else "."
+            )
+        )
+    if decision.outcome != Outcome.CARRIED:
+        raise ValidationError("The resolution was not carried, so no contract follows from this decision.")
+    if route not in ProcurementRoute.values:
+        raise ValidationError(
+            {"route": "Choose the Provider Selection Regime process the contract was awarded by."}
+        )
+    if value < 0:
+        raise ValidationError({"value": "The contract's value cannot be less than £0."})
+    if ends_on <= starts_on:
+        raise ValidationError({"ends_on": "The contract must end after it starts."})
+    record = ProcurementRecord.objects.filter(decision=decision).first() or procurement_record_for(decision)
+    assert record is not None  # an approved procurement decision always has its entry
+    award = Award.objects.filter(record=record).first()
+    if award is not None and not reason.strip():
+        raise ValidationError({"reason": "Say why the award is being changed."})
+    award = award or Award(record=record)
+    award.practice = supplier if isinstance(supplier, Practice) else None
+    award.organisation = supplier if isinstance(supplier, Organisation) else None
+    award.value, award.route, award.starts_on, award.ends_on = value, route, starts_on, ends_on
+    changed = award.pk is not None
+    save_audited(award, by=by, reason=reason.strip() or "Award recorded")
+    # The register's own supplier and value follow the award, so every reader of the entry agrees.
+    record.supplier = award.practice.name if award.practice else str(award.organisation)
+    record.value = value
+    save_audited(record, by=by, reason="Award corrected" if changed else "Award recorded")
+    return award

@@ -2,7 +2,16 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from conflicts.views import breaches, campaigns, declarations, gifts, meetings, registers
+from conflicts.views import (
+    breaches,
+    campaigns,
+    declarations,
+    gifts,
+    guardian,
+    meetings,
+    procurement,
+    registers,
+)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # The declarant's own entries
@@ -21,7 +30,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ccgs/<str:ods_code>/gifts/new/", gifts.offer_create, name="offer-create"),
     path("ccgs/<str:ods_code>/limits/", gifts.thresholds_edit, name="thresholds-edit"),
     path("ccgs/<str:ods_code>/breaches/new/", breaches.breach_create, name="breach-create"),
+    path("ccgs/<str:ods_code>/guardian/", guardian.guardian_overview, name="guardian-overview"),
+    path("ccgs/<str:ods_code>/referrals/", guardian.referral_list, name="referral-list"),
+    path("breaches/<int:pk>/", breaches.breach_detail, name="breach-detail"),
+    path("breaches/<int:pk>/investigate/", breaches.breach_investigate, name="breach-investigate"),
+    path("breaches/<int:pk>/close/", breaches.breach_close, name="breach-close"),
     path("ccgs/<str:ods_code>/campaigns/new/", campaigns.campaign_create, name="campaign-create"),
+    # The register of procurement decisions, by decision, and the award that follows one
+    path("procurement/<int:pk>/", procurement.procurement_entry, name="procurement-entry"),
+    path("procurement/<int:pk>/award/", procurement.award_record, name="award-record"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign-detail"),
     path("campaigns/<int:pk>/close/", campaigns.campaign_close, name="campaign-close"),
     # At the meeting

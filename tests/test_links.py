@@ -1,7 +1,8 @@
 """Every link a demo user is shown opens: a page the user may not see is named, not linked.
 
 Walks the site from the home page as users whose view is narrow (committee chairs who hold no CCG
-role, a CCG's governance officer on a committee shared with other CCGs), following the links each
+role, a CCG's governance officer on a committee shared with other CCGs, a CCG's Conflicts of
+Interest Guardian), following the links each
 page offers, and fails on any that answers 404 or worse.
 """
 
@@ -53,7 +54,8 @@ def broken_links(username: str) -> tuple[int, list[tuple[str, int, str]]]:
 def test_no_demo_user_is_shown_a_link_that_answers_not_found() -> None:
     call_command("load_demo", stdout=StringIO())
 
-    for username in ("blackpool.chair", "trafford.chair", "lancashire.jc.chair", "camden.go"):
+    narrow = ("blackpool.chair", "trafford.chair", "lancashire.jc.chair", "camden.go", "blackpool.guardian")
+    for username in narrow:
         visited, broken = broken_links(username)
         assert visited > 20, f"{username} reached only {visited} pages"
         assert broken == [], f"{username} was shown links that do not open: {broken}"

@@ -45,7 +45,8 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
         help_text="The decision this one replaced, if you may see it."
     )
     superseded_by = serializers.SerializerMethodField(
-        help_text="The decision that replaced this one, if you may see it."
+        help_text="The decision that replaces this one, if you may see it: the status says superseded once "
+        "the chair has approved it; until then this decision stands."
     )
     meeting = serializers.SerializerMethodField(
         help_text="The meeting it was taken at; null for chair's action."

@@ -8,12 +8,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.boundfield import BoundField
+from django.utils import timezone
 
 from cocomm.forms import reason_field
 from cocomm.models import CCG, Person
 from committees.choices import ExclusionScope, VoteChoice
 from committees.forms._common import CommitteeForm, PersonChoiceField, _functions_field, _queryset
-from committees.models import Committee
+from committees.models import AgendaItem, Committee
 
 
 class ExclusionForm(CommitteeForm):
@@ -115,3 +116,40 @@ class VirtualDecisionForm(CommitteeForm):
         super().__init__(*args, **kwargs)
         _queryset(self, "ccg", committee.ccgs.order_by("name"))
         _queryset(self, "function", committee.functions.order_by("number"))
+
+
+class SupersedeItemField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AgendaItem) -> str:
+        when = timezone.localtime(obj.meeting.starts_at)
+        return f"{obj.meeting.title}, {when:%-d %B %Y}: item {obj.number}, {obj.title}"
+
+
+class DecisionSupersedeForm(CommitteeForm):
+    """The chair's new resolution on a later item, which replaces an approved decision once approved."""
+
+    item = SupersedeItemField(
+        label="The agenda item that will carry the new decision",
+        queryset=AgendaItem.objects.none(),
+        widget=forms.RadioSelect,
+        help_text="Items for decision for the same CCG and function at this committee's meetings, "
+        "with no decision yet; the latest meetings first.",
+        error_messages={"required": "Select the agenda item that will carry the new decision"},
+    )
+    resolution = forms.CharField(
+        label="The new resolution",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the committee is asked to resolve instead.",
+        error_messages={"required": "Enter the new resolution"},
+    )
+    reason = forms.CharField(
+        label="Why the decision is being superseded",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the history of the new decision with your name.",
+        error_messages={"required": "Enter why the decision is being superseded"},
+    )
+
+    def __init__(self, *args: Any, items: QuerySet[AgendaItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _queryset(self, "item", items)

@@ -8,6 +8,7 @@ a chair approves; an approved decision never changes.
 The services live in modules by sub-domain; import them from here (`from committees import services`).
 """
 
+from committees.services._common import require_meeting_started
 from committees.services.committees import (
     committee_create,
     committee_update,
@@ -62,6 +63,7 @@ __all__ = [
     "minutes_approve",
     "minutes_draft",
     "paper_add",
+    "require_meeting_started",
     "terms_approve",
     "terms_draft",
     "virtual_decision_ratify",

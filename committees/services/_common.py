@@ -1,4 +1,5 @@
-"""Private helpers the committees services share: permission refusals, transitions, routing checks."""
+"""Helpers the committees services share: permission refusals, transitions, routing checks, and the
+meeting's clock (`require_meeting_started`, which the conflicts services call too)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,24 @@ def _move(obj: Any, status: str, *, by: User, reason: str) -> None:
 
 def _meeting_date(meeting: Meeting) -> dt.date:
     return timezone.localtime(meeting.starts_at).date()
+
+
+def require_meeting_started(
+    meeting: Meeting, then: str, *, allowed_early: bool = False, before: str = ""
+) -> None:
+    """Refuse a record of what happens at a meeting before the meeting starts, saying when it starts.
+
+    `then` says what becomes possible at the start ("attendance can be recorded"); `allowed_early`
+    lets through the few things that may be done beforehand (a ruling that withholds papers), and
+    `before` tells the user what those are.
+    """
+    if allowed_early:
+        return
+    refusal = rules.meeting_not_started(
+        starts_at=timezone.localtime(meeting.starts_at), now=timezone.now(), then=then, before=before
+    )
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def _check_may_decide(committee: Committee, ccg: CCG, function: Function, on: dt.date) -> None:

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from cocomm.audit import save_audited
 from cocomm.models import CCG, Person, User
-from committees import permissions, rules, selectors
-from committees.choices import CastingVote, DecisionStatus, Purpose, VoteChoice
+from committees import hooks, permissions, rules, selectors
+from committees.choices import CastingVote, DecisionStatus, Outcome, Purpose, VoteChoice
 from committees.models import (
     AgendaItem,
     Committee,
@@ -29,6 +29,7 @@ from committees.services._common import (
     _ratification_item_add,
     _require,
     _require_minutes_open,
+    require_meeting_started,
 )
 from functions.models import Function
 
@@ -47,6 +48,7 @@ def decision_propose(*, item: AgendaItem, resolution: str, by: User, reason: str
     """Put a resolution to the committee on an item for decision."""
     committee = item.committee
     _require(committee is not None and permissions.can_run_vote(by, committee), "You may not run this item.")
+    require_meeting_started(item.meeting, "a resolution can be put to the committee")
     assert committee is not None
     if item.purpose != Purpose.DECISION or item.ccg is None or item.function is None:
         raise ValidationError("Only an item for decision, naming its CCG and function, can carry a decision.")
@@ -80,6 +82,7 @@ def vote_open(*, decision: Decision, by: User) -> Decision:
     decision = _locked(decision)
     _require(permissions.can_run_vote(by, decision.committee), "Only the chair or the clerk opens the vote.")
     assert decision.item is not None
+    require_meeting_started(decision.item.meeting, "the vote can be opened")
     _require_minutes_open(decision.item.meeting)
     _require_composition(decision.committee, decision.decided_on)
     quorum = selectors.item_quorum(decision.item, committee=decision.committee)
@@ -102,6 +105,7 @@ def vote_cast(*, decision: Decision, person: Person, choice: str, by: User) -> V
         "Only members of this committee vote on its decisions.",
     )
     assert decision.item is not None
+    require_meeting_started(decision.item.meeting, "votes can be recorded")
     quorum = selectors.item_quorum(decision.item, committee=decision.committee)
     eligible = {m.person_id for m in quorum.counted if m.voting}
     if person.pk not in eligible:
@@ -128,9 +132,10 @@ def vote_close(*, decision: Decision, by: User) -> Decision:
     """
     decision = _locked(decision)
     _require(permissions.can_run_vote(by, decision.committee), "Only the chair or the clerk closes the vote.")
+    assert decision.item is not None
+    require_meeting_started(decision.item.meeting, "the vote can be closed")
     if decision.status != DecisionStatus.VOTING:
         raise ValidationError("The vote is not open.")
-    assert decision.item is not None
     quorum = selectors.item_quorum(decision.item, committee=decision.committee)
     if not quorum.quorate:
         raise ValidationError(f"The item cannot carry a decision. {quorum.explanation}")
@@ -181,13 +186,24 @@ def decision_approve(*, decision: Decision, by: User) -> Decision:
     _require(
         permissions.can_approve(by, decision.committee), "Only the committee's chair approves its decisions."
     )
+    if decision.item is not None:  # a chair's action has no meeting; it is approved when it is taken
+        require_meeting_started(decision.item.meeting, "its decisions can be approved")
     if decision.status != DecisionStatus.RECORDED:
         raise ValidationError("Only a recorded decision awaiting approval can be approved.")
+    if decision.supersedes_id is not None and decision.outcome != Outcome.CARRIED:
+        # A resolution to replace a decision that the committee did not carry replaces nothing: the
+        # earlier decision stands, and may be superseded later (the history keeps this attempt).
+        earlier_id, decision.supersedes = decision.supersedes_id, None
+        save_audited(decision, by=by, reason=f"Not carried: decision {earlier_id} stands")
     decision.approved_by, decision.approved_at = by, timezone.now()
     _move(decision, DecisionStatus.APPROVED, by=by, reason="Approved by the chair")
     if decision.supersedes_id is not None:
         earlier = Decision.objects.select_for_update().get(pk=decision.supersedes_id)
         _move(earlier, DecisionStatus.SUPERSEDED, by=by, reason=f"Superseded by decision {decision.pk}")
+    # What follows from the approval (the register of procurement decisions) is written in this same
+    # transaction: if a hook fails, the approval is undone with it, and nothing is left half-recorded.
+    for hook in hooks.decision_approved:
+        hook(decision)
     return decision
 
 
@@ -195,15 +211,26 @@ def decision_approve(*, decision: Decision, by: User) -> Decision:
 def decision_supersede(
     *, decision: Decision, item: AgendaItem, resolution: str, by: User, reason: str
 ) -> Decision:
-    """Propose a new decision that, once approved, supersedes an approved one."""
-    decision = Decision.objects.get(pk=decision.pk)
+    """Propose a new decision that, once approved, supersedes an approved one (the chair alone)."""
+    decision = Decision.objects.select_related("committee").get(pk=decision.pk)
+    _require(
+        permissions.can_supersede(by, decision.committee),
+        "Only the committee's chair may supersede its decisions.",
+    )
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the decision is being superseded."})
+    require_meeting_started(item.meeting, "a superseding resolution can be put to the committee")
     if decision.status != DecisionStatus.APPROVED:
         raise ValidationError("Only an approved decision can be superseded.")
     if Decision.objects.filter(supersedes=decision).exists():
         raise ValidationError("A decision superseding this one is already recorded.")
+    if item.committee_id != decision.committee_id:
+        raise ValidationError(
+            {"item": f"A decision of {decision.committee} is superseded at a meeting of the same committee."}
+        )
     new = decision_propose(item=item, resolution=resolution, by=by, reason=reason)
     if (new.ccg_id, new.function_id) != (decision.ccg_id, decision.function_id):
-        raise ValidationError("A superseding decision is for the same CCG and function.")
+        raise ValidationError({"item": "A superseding decision is for the same CCG and function."})
     new.supersedes = decision
     save_audited(new, by=by, reason=reason)
     return new
@@ -255,6 +282,7 @@ def virtual_decision_take(
 def virtual_decision_ratify(*, decision: Decision, meeting: Meeting, by: User) -> Decision:
     """Record that a meeting of the committee ratified a chair's action."""
     _require(permissions.can_run_vote(by, decision.committee), "You may not record this ratification.")
+    require_meeting_started(meeting, "its ratification of the chair's action can be recorded")
     if not decision.virtual or decision.status != DecisionStatus.APPROVED:
         raise ValidationError("Only an approved chair's action is ratified.")
     if decision.ratified_at_id is not None:

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from cocomm.audit import save_audited
 from cocomm.models import CCG, Organisation, Person, Practice, User
-from committees import permissions, selectors
+from committees import permissions, rules, selectors
 from committees.choices import (
     AttendanceStatus,
     DecisionStatus,
@@ -30,6 +30,7 @@ from committees.services._common import (
     _ratification_item_add,
     _require,
     _require_minutes_open,
+    require_meeting_started,
 )
 from functions.models import Function
 
@@ -128,6 +129,7 @@ def agenda_item_add(
 def agenda_item_note(*, item: AgendaItem, discussion_note: str, by: User, reason: str) -> AgendaItem:
     """Record what was said on an item, for the minutes."""
     _require(_can_manage_meeting(by, item.meeting), "You may not change this meeting's record.")
+    require_meeting_started(item.meeting, "what was said can be noted")
     _require_minutes_open(item.meeting)
     item.discussion_note = discussion_note
     save_audited(item, by=by, reason=reason)
@@ -140,6 +142,7 @@ def attendance_record(
 ) -> Attendance:
     """Record whether someone was present, sent apologies, was absent, or attended as a guest."""
     _require(_can_manage_meeting(by, meeting), "You may not record attendance at this meeting.")
+    require_meeting_started(meeting, "attendance can be recorded")
     _require_minutes_open(meeting)
     is_member = any(
         m.person_id == person.pk
@@ -166,6 +169,14 @@ def exclusion_record(
     _require(
         item.committee is not None and permissions.can_run_vote(by, item.committee),
         "Only the chair or the meeting's governance officer may rule on exclusions.",
+    )
+    require_meeting_started(
+        item.meeting,
+        "the chair's rulings can be recorded",
+        before=rules.PRE_MEETING_RULING,
+        allowed_early=rules.ruling_allowed_before_meeting(
+            leaves_item=scope == ExclusionScope.LEAVES, papers_withheld=papers_withheld
+        ),
     )
     _require_minutes_open(item.meeting)
     if hasattr(item, "decision") and item.decision.status not in (
@@ -208,6 +219,7 @@ def exclusion_lift(*, item: AgendaItem, person: Person, by: User, reason: str) -
         item.committee is not None and permissions.can_run_vote(by, item.committee),
         "Only the chair or the meeting's governance officer may rule on exclusions.",
     )
+    require_meeting_started(item.meeting, "the chair may rule that a member takes part after all")
     _require_minutes_open(item.meeting)
     if hasattr(item, "decision") and item.decision.status not in (
         DecisionStatus.DRAFT,

@@ -12,7 +12,7 @@ from cocomm.models import Person, User
 from committees import permissions
 from committees.choices import MinutesStatus
 from committees.models import Action, ActionStatus, AgendaItem, Meeting, Minutes
-from committees.services._common import _can_manage_meeting, _require
+from committees.services._common import _can_manage_meeting, _require, require_meeting_started
 
 
 @transaction.atomic
@@ -27,6 +27,7 @@ def action_add(
 ) -> Action:
     """Add an action to the log, with its owner and due date."""
     _require(_can_manage_meeting(by, meeting), "You may not change this meeting's action log.")
+    require_meeting_started(meeting, "the actions it agrees can be logged")
     action = Action(meeting=meeting, item=item, description=description, owner=owner, due_on=due_on)
     save_audited(action, by=by, reason="Action agreed")
     return action
@@ -54,6 +55,7 @@ def action_complete(*, action: Action, by: User, reason: str) -> Action:
 def minutes_draft(*, meeting: Meeting, text: str, by: User) -> Minutes:
     """Save the draft minutes (generated from the record, then edited by the clerk)."""
     _require(_can_manage_meeting(by, meeting), "You may not draft these minutes.")
+    require_meeting_started(meeting, "its minutes can be drafted")
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first() or Minutes(meeting=meeting)
     if minutes.status == MinutesStatus.APPROVED:
         raise ValidationError("These minutes are approved and frozen.")
@@ -68,6 +70,7 @@ def minutes_approve(*, minutes: Minutes, at_meeting: Meeting, by: User) -> Minut
     minutes = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
     committees = list(minutes.meeting.committees.all())
     _require(any(permissions.can_approve(by, c) for c in committees), "Only the chair approves the minutes.")
+    require_meeting_started(at_meeting, "the minutes of an earlier meeting can be approved at it")
     if minutes.status == MinutesStatus.APPROVED:
         raise ValidationError("These minutes are approved already.")
     if (

@@ -15,9 +15,15 @@ from django.views.decorators.http import require_POST
 
 from cocomm.history import history_entries
 from cocomm.views import AuthenticatedRequest
-from committees import permissions, selectors, services
+from committees import hooks, permissions, selectors, services
 from committees.choices import DecisionStatus, Purpose
-from committees.forms.decisions import DecisionProposeForm, ExclusionForm, VirtualDecisionForm, VoteForm
+from committees.forms.decisions import (
+    DecisionProposeForm,
+    DecisionSupersedeForm,
+    ExclusionForm,
+    VirtualDecisionForm,
+    VoteForm,
+)
 from committees.models import AgendaItem, Decision, DecisionVoter, Vote
 from committees.views._common import (
     _committee_crumbs,
@@ -210,7 +216,8 @@ def _decision_page(
     request: AuthenticatedRequest, decision: Decision, refusal: list[str] | None = None
 ) -> HttpResponse:
     voters, votes = selectors.decision_detail_of(decision)
-    superseded_by = Decision.objects.filter(supersedes=decision).first()
+    # The successor, once proposed: it replaces this decision only when the chair approves it.
+    superseded_by = getattr(decision, "superseded_by", None)
     entries = history_entries(
         decision.history.all(),
         Vote.history.filter(decision_id=decision.pk),
@@ -227,8 +234,11 @@ def _decision_page(
             "superseded_by": superseded_by,
             "entries": entries,
             "may_approve": decision.status == DecisionStatus.RECORDED
-            and permissions.can_approve(request.user, decision.committee),
+            and permissions.can_approve(request.user, decision.committee)
+            and (decision.item is None or selectors.meeting_started(decision.item.meeting)),
+            "may_supersede": _may_supersede(request.user, decision),
             "refusal": refusal,
+            "notes": hooks.notes_for_decision(decision, request.user),
             "crumbs": _committee_crumbs(decision.committee),
         },
     )
@@ -256,6 +266,55 @@ def decision_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.POST.get("next") == "awaiting":
         return redirect("decisions-awaiting")
     return redirect("decision-detail", pk=decision.pk)
+
+
+def _may_supersede(user: Any, decision: Decision) -> bool:
+    return (
+        decision.status == DecisionStatus.APPROVED
+        and getattr(decision, "superseded_by", None) is None
+        and permissions.can_supersede(user, decision.committee)
+    )
+
+
+@login_required
+def decision_supersede(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The chair proposes a new decision on a later item; approved, it supersedes this one."""
+    decision = selectors.decision_get(request.user, pk)
+    if not _may_supersede(request.user, decision):
+        raise _not_found()
+    items = selectors.items_to_supersede_on(decision)
+    form = DecisionSupersedeForm(request.POST or None, items=items, prefix="supersede")
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.decision_supersede(
+                decision=decision,
+                item=form.cleaned_data["item"],
+                resolution=form.cleaned_data["resolution"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.attach(error)
+        except PermissionDenied:
+            raise _not_found() from None
+        else:
+            messages.success(
+                request,
+                "The new resolution has been put to the committee. Once it is voted on and you approve "
+                "it, it supersedes the earlier decision.",
+            )
+            assert new.item is not None
+            return redirect(_item_url(new.item, "decision"))
+    return render(
+        request,
+        "committees/decision_supersede.html",
+        {
+            "form": form,
+            "decision": decision,
+            "has_items": items.exists(),
+            "crumbs": _committee_crumbs(decision.committee),
+        },
+    )
 
 
 @login_required

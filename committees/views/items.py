@@ -30,7 +30,8 @@ def _voter_rows(voters: list[DecisionVoter], votes: list[Vote]) -> list[tuple[De
 
 
 def _item_decision(item: AgendaItem) -> Decision | None:
-    return Decision.objects.filter(item=item).select_related("approved_by").first()
+    linked = Decision.objects.select_related("approved_by", "supersedes", "superseded_by")
+    return linked.filter(item=item).first()
 
 
 def _voters_for(user: Any, item: AgendaItem, quorum: selectors.ItemQuorum) -> list[Person]:
@@ -52,6 +53,9 @@ def _item_page(
     user = request.user
     manages = _manages_any(user, meeting.committees.all())
     frozen = meeting_frozen(meeting)
+    # What happens at the meeting (the discussion, rulings, the resolution, the vote, approvals) is
+    # offered from its start; papers may be added before it.
+    started = selectors.meeting_started(meeting)
     runs_vote = committee is not None and permissions.can_run_vote(user, committee)
     quorum = (
         selectors.item_quorum(item) if committee is not None and item.purpose == Purpose.DECISION else None
@@ -75,18 +79,22 @@ def _item_page(
         "votes": votes,
         "voter_rows": _voter_rows(voters, votes),
         "manages": manages and not frozen,
-        "runs_vote": runs_vote and not frozen,
-        "may_approve": decision is not None
+        "started": started,
+        "rules_before_start": runs_vote and not frozen and not started,
+        "runs_vote": runs_vote and not frozen and started,
+        "may_approve": started
+        and decision is not None
         and decision.status == DecisionStatus.RECORDED
         and committee is not None
         and permissions.can_approve(user, committee),
-        "may_ratify": item.ratifies is not None
+        "may_ratify": started
+        and item.ratifies is not None
         and item.ratifies.ratified_at_id is None
         and permissions.can_run_vote(user, item.ratifies.committee),
         "refusal": refusal,
         "crumbs": _meeting_crumbs(meeting),
     }
-    if context["manages"]:
+    if context["manages"] and (started or forms.get("note_form")):
         context["note_form"] = forms.get("note_form") or NoteForm(
             initial={"discussion_note": item.discussion_note}, prefix="note"
         )
@@ -97,7 +105,7 @@ def _item_page(
             context["exclusion_form"] = forms.get("exclusion_form") or ExclusionForm(
                 people=_members_on_item(item), prefix="exclusion"
             )
-    if decision is not None and decision.status == DecisionStatus.VOTING and quorum is not None:
+    if started and decision is not None and decision.status == DecisionStatus.VOTING and quorum is not None:
         people = _voters_for(user, item, quorum)
         if people:
             current = {v.person_id: v.choice for v in votes}

@@ -86,7 +86,11 @@ def matter_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "items": list(
                 matter.agenda_items.select_related("meeting", "committee").order_by("meeting__starts_at")
             ),
-            "decisions": list(matter.decisions.select_related("committee").order_by("-decided_on")),
+            "decisions": list(
+                matter.decisions.select_related("committee", "supersedes", "superseded_by").order_by(
+                    "-decided_on"
+                )
+            ),
             "crumbs": _crumbs(),
         },
     )

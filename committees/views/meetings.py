@@ -111,6 +111,7 @@ def _meeting_page(request: AuthenticatedRequest, meeting: Meeting, **forms: Any)
     record = selectors.meeting_record(meeting)
     manages = _manages_any(request.user, record.committees)
     frozen = record.minutes is not None and record.minutes.status == MinutesStatus.APPROVED
+    started = selectors.meeting_started(meeting)
     context: dict[str, Any] = {
         "meeting": meeting,
         "record": record,
@@ -132,10 +133,13 @@ def _meeting_page(request: AuthenticatedRequest, meeting: Meeting, **forms: Any)
             if a.status == ActionStatus.OPEN and (manages or a.owner.user_id == request.user.pk)
         },
         "frozen": frozen,
+        "started": started,
         "in_common": len(record.committees) > 1,
         "crumbs": _meeting_crumbs(meeting),
     }
-    if manages and not frozen:
+    # Attendance and the actions agreed are recorded from the meeting's start (the services refuse
+    # them before), so their forms are offered from then, or when a refused post is shown again.
+    if manages and not frozen and (started or forms):
         attendance_form = forms.get("attendance_form") or _attendance_form(record)[0]
         names = {c.pk: c.short_name or c.name for c in record.committees}
         sits_on: dict[int, list[str]] = {}

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from cocomm.views import AuthenticatedRequest
 from committees import permissions, selectors, services
@@ -31,8 +32,11 @@ def minutes_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     minutes = selectors.minutes_of(meeting)
     frozen = minutes is not None and minutes.status == MinutesStatus.APPROVED
     manages = _manages_any(request.user, meeting.committees.all()) and not frozen
+    # Minutes are of a meeting that has taken place: drafting is offered from its start.
+    started = selectors.meeting_started(meeting)
     form = None
     if manages:
+        # A post before the meeting reaches the service, whose refusal the page shows on the form.
         if request.method == "POST":
             form = MinutesForm(request.POST)
             if form.is_valid():
@@ -43,7 +47,7 @@ def minutes_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, "The draft minutes have been saved.")
                     return redirect("minutes-detail", pk=meeting.pk)
-        else:
+        elif started:
             if minutes is None or "regenerate" in request.GET:
                 text = compose_minutes(meeting)
             else:
@@ -53,7 +57,9 @@ def minutes_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise _not_found()
     approve_form = None
     if minutes is not None and not frozen and _chairs_any(request.user, meeting):
-        approve_form = MinutesApproveForm(meetings=selectors.later_meetings_of(meeting))
+        approve_form = MinutesApproveForm(
+            meetings=selectors.later_meetings_of(meeting, started_by=timezone.now())
+        )
     return render(
         request,
         "committees/minutes_detail.html",
@@ -63,7 +69,10 @@ def minutes_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "frozen": frozen,
             "form": form,
             "approve_form": approve_form,
+            "not_started": manages and not started,
             "regenerated": "regenerate" in request.GET,
+            # Approved minutes never change, so a later supersession is shown beside them.
+            "superseded": selectors.superseded_decisions_at(meeting),
             "crumbs": _meeting_crumbs(meeting),
         },
     )
@@ -75,7 +84,9 @@ def minutes_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     minutes = selectors.minutes_of(meeting)
     if minutes is None or minutes.status != MinutesStatus.DRAFT or not _chairs_any(request.user, meeting):
         raise _not_found()
-    form = MinutesApproveForm(request.POST or None, meetings=selectors.later_meetings_of(meeting))
+    form = MinutesApproveForm(
+        request.POST or None, meetings=selectors.later_meetings_of(meeting, started_by=timezone.now())
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.minutes_approve(

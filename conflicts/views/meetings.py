@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 from cocomm.views import AuthenticatedRequest
 from committees.choices import Purpose
 from committees.models import AgendaItem, Meeting
-from committees.selectors import item_quorum, meeting_get
+from committees.selectors import item_quorum, meeting_get, meeting_started
 from conflicts import permissions, selectors, services
 from conflicts.forms.meetings import ItemDeclarationForm, ReferralForm
+from conflicts.models import Ruling
 from conflicts.views._common import _home, _not_found
 
 
@@ -101,6 +102,7 @@ def _item_page(
         and referral_form is None
         and referral is None
         and quorum is not None
+        and quorum.attendance_recorded
         and not quorum.quorate
     ):
         referral_form = ReferralForm(committees=selectors.referral_targets(item), prefix="refer")
@@ -116,6 +118,9 @@ def _item_page(
             "referral": referral,
             "ruling_form": ruling_form if rules_here else None,
             "referral_form": referral_form if rules_here else None,
+            # Before the meeting the chair may only withhold a member's papers (they leave the item).
+            "before_start": not meeting_started(item.meeting),
+            "leaves_label": Ruling.LEAVES.label,
             "form_errors": form_errors,
             "crumbs": [
                 *_meeting_crumbs(item.meeting),

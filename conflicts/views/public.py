@@ -106,25 +106,39 @@ def _gifts_table(ccg: CCG, *, machine: bool = False) -> Table:
 
 
 def _procurement_table(ccg: CCG, *, machine: bool = False) -> Table:
+    # The Provider Selection Regime's record: the award, who took part in the decision, the conflicts
+    # declared and how each was managed, and the cross-check of the award against their interests
+    # (flags resting only on entries withheld from the register of interests are counted, not shown).
     headers = [
         "Decided on",
         "Service",
         "Decided by",
         "Supplier",
         "Value",
+        "Route",
+        "Contract",
+        "Who took part",
         "Conflicts and how they were managed",
     ]
-    rows = [
-        [
-            _day(r.decision.decided_on, machine),
-            r.service,
-            str(r.decision.committee),
-            r.supplier,
-            _pounds(r.value, machine),
-            r.conflicts_summary,
-        ]
-        for r in selectors.public_procurement(ccg)
-    ]
+    rows = []
+    for entry in selectors.procurement_entries(list(selectors.procurement_records(ccg))):
+        record, award = entry.record, entry.award
+        contract = ""
+        if award is not None:
+            contract = f"{_day(award.starts_on, machine)} to {_day(award.ends_on, machine)}"
+        rows.append(
+            [
+                _day(record.decision.decided_on, machine),
+                record.service,
+                str(record.decision.committee),
+                str(award.supplier) if award is not None else record.supplier,
+                _pounds(award.value if award is not None else record.value, machine),
+                award.get_route_display() if award is not None else "",
+                contract,
+                "; ".join(f"{m.person} ({m.role_text})" for m in entry.decision_makers),
+                entry.conflicts_text,
+            ]
+        )
     return Table(headers, rows)
 
 
@@ -157,8 +171,9 @@ GIFTS = PublicRegister(
 PROCUREMENT = PublicRegister(
     "procurement",
     "Register of procurement decisions",
-    "The CCG's procurement decisions: the service, who decided, the supplier and value, and the conflicts "
-    "of interest declared and how they were managed.",
+    "The CCG's procurement decisions: the service, who decided and who took part, the contract awarded "
+    "(supplier, value, route and term), the conflicts of interest declared and how they were managed, and "
+    "each award checked against the interests of everyone who took part.",
     "pdf/register_procurement.html",
 )
 

@@ -43,6 +43,7 @@ def register_detail(request: AuthenticatedRequest, ods_code: str) -> HttpRespons
     for seat in selectors.people_in_scope(ccg, today):
         group = by_committee.setdefault(seat.committee_id, CommitteeStatus(seat.committee, []))
         group.statuses.append(by_person[seat.person_id])  # one current seat per committee and person
+    procurement = selectors.procurement_entries(list(selectors.procurement_records(ccg)))
     return render(
         request,
         "conflicts/register_detail.html",
@@ -58,8 +59,10 @@ def register_detail(request: AuthenticatedRequest, ods_code: str) -> HttpRespons
             "gifts": list(selectors.public_gifts(ccg)),
             "limits": services.thresholds_of(ccg),
             "breaches": list(selectors.breaches_of(ccg)),
-            "procurement": list(selectors.public_procurement(ccg)),
+            "procurement": procurement,
+            "procurement_flagged": sum(1 for e in procurement if e.not_declared),
             "can_keep": permissions.can_keep_registers(request.user, ccg),
+            "can_handle_breaches": permissions.can_handle_breaches(request.user, ccg),
             "crumbs": _register_crumbs(ccg)[:-1],
         },
     )

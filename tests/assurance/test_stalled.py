@@ -56,6 +56,9 @@ def test_a_pack_generating_for_too_long_is_marked_failed_and_can_be_retried(
 def test_packs_within_their_time_are_left_alone(scene: Scene) -> None:
     recent = started(queued(scene), minutes_ago=14)
     waiting = queued(scene)
+    waiting.sent_at = timezone.now()  # its task reached the broker, but no worker took it
+    save_audited(waiting, by=system_user(), reason="Assurance pack sent for generation")
+    unsent = queued(scene)  # its task never reached the broker: it waits to be sent, never stalls
 
     assert services.packs_fail_stalled(by=system_user()) == []
 
@@ -65,6 +68,7 @@ def test_packs_within_their_time_are_left_alone(scene: Scene) -> None:
     later = timezone.now() + dt.timedelta(minutes=61)
     assert {p.pk for p in services.packs_fail_stalled(by=system_user(), now=later)} == {recent.pk, waiting.pk}
     assert AssurancePack.objects.get(pk=waiting.pk).error.startswith("Generation did not start within 60")
+    assert AssurancePack.objects.get(pk=unsent.pk).waiting_for_broker
 
 
 @pytest.mark.django_db(transaction=True)
@@ -102,3 +106,36 @@ def test_a_pack_being_rendered_right_now_is_skipped(scene: Scene) -> None:
         release.set()
         worker.join()
     assert [p.pk for p in services.packs_fail_stalled(by=system_user())] == [pack.pk]
+
+
+@pytest.mark.django_db
+def test_a_redelivered_task_restarts_a_pack_its_lost_worker_left_generating(scene: Scene) -> None:
+    lost = started(queued(scene), minutes_ago=12)  # the worker died mid-render; no one holds the row
+    lost.attempts = 1
+    save_audited(lost, by=system_user(), reason="Assurance pack generation started")
+    before = timezone.now()
+
+    pack = services.pack_generate(pack_id=lost.pk, by=system_user())
+
+    assert pack.status == PackStatus.READY and pack.file and pack.attempts == 2
+    assert pack.started_at is not None and pack.started_at >= before  # the stall clock started again
+    reasons = [row.history_change_reason for row in pack.history.order_by("history_id")]
+    assert reasons[-2:] == [
+        "Assurance pack generation restarted after an interruption",
+        "Assurance pack generated",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_pack_interrupted_too_often_is_failed_instead_of_started_again(scene: Scene, settings: Any) -> None:
+    settings.ASSURANCE_PACK_MAX_ATTEMPTS = 3
+    lost = started(queued(scene), minutes_ago=12)
+    lost.attempts = 3
+    save_audited(lost, by=system_user(), reason="Assurance pack generation restarted after an interruption")
+
+    pack = services.pack_generate(pack_id=lost.pk, by=system_user())
+
+    assert pack.status == PackStatus.FAILED and not pack.file
+    assert (
+        pack.error == "Generation was interrupted 3 times (the worker stopped); retry to generate it again."
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -382,13 +383,20 @@ def test_a_chairs_action_is_recorded_with_its_urgency_and_listed_for_ratificatio
         by=chair,
     )
     assert (decision.virtual, decision.status, decision.ratified_at) == (True, DecisionStatus.APPROVED, None)
-    next_meeting = meeting_of(board, on=timezone.localdate() + dt.timedelta(days=30))
+    next_meeting = meeting_of(board, on=timezone.localdate() + dt.timedelta(days=30), present=[])
     item = next_meeting.items.get(ratifies=decision)
     assert item.title.startswith("Ratification of chair's action")
-    services.virtual_decision_ratify(decision=decision, meeting=next_meeting, by=chair)
-    assert Decision.objects.get(pk=decision.pk).ratified_at == next_meeting
-    with pytest.raises(ValidationError):
+    # The ratification is recorded at the next meeting, so from its start.
+    with (
+        time_machine.travel(next_meeting.starts_at - dt.timedelta(seconds=1), tick=False),
+        pytest.raises(ValidationError, match="ratification of the chair's action can be recorded"),
+    ):
         services.virtual_decision_ratify(decision=decision, meeting=next_meeting, by=chair)
+    with time_machine.travel(next_meeting.starts_at, tick=False):
+        services.virtual_decision_ratify(decision=decision, meeting=next_meeting, by=chair)
+        assert Decision.objects.get(pk=decision.pk).ratified_at == next_meeting
+        with pytest.raises(ValidationError, match="ratified already"):
+            services.virtual_decision_ratify(decision=decision, meeting=next_meeting, by=chair)
 
 
 # Terms of reference, membership, minutes -------------------------------------------------------------
@@ -494,7 +502,10 @@ def test_a_committee_with_a_gp_chair_cannot_even_propose_a_decision(level3_ccg: 
     seat(board, "exec_three", MemberCategory.EXECUTIVE)
     meeting = meeting_of(board, on=timezone.localdate() + dt.timedelta(days=7), present=[])
     item = decision_item(board, meeting, level3_ccg)
-    with pytest.raises(ValidationError, match="must be a lay member; Gp Chair is a GP or clinical member"):
+    with (
+        time_machine.travel(meeting.starts_at, tick=False),
+        pytest.raises(ValidationError, match="must be a lay member; Gp Chair is a GP or clinical member"),
+    ):
         services.decision_propose(item=item, resolution="Approve", by=board.user("gp_chair"), reason=REASON)
     assert not Decision.objects.filter(item=item).exists()
 

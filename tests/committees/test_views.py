@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -849,21 +850,28 @@ def test_a_chairs_action_is_taken_and_ratified_at_the_next_meeting(
         reason="Scheduled",
     )
     ratification = meeting.items.get(ratifies=decision)
-    assert "Record that this meeting ratified it" in html_of(
-        chair.get(reverse("agenda-item-detail", args=[ratification.pk]))
-    )
-    assert (
-        logged_in(board.user("gp_one"))
-        .post(reverse("virtual-decision-ratify", args=[ratification.pk]))
-        .status_code
-        == 404
-    )
-    chair.post(reverse("virtual-decision-ratify", args=[ratification.pk]))
+    item_url = reverse("agenda-item-detail", args=[ratification.pk])
+    ratify_url = reverse("virtual-decision-ratify", args=[ratification.pk])
 
+    # Before the meeting the page says when the ratification can be recorded; a post is refused.
+    before = html_of(chair.get(item_url))
+    assert "Record that this meeting ratified it" not in before
+    assert "The meeting's ratification can be recorded from 14:00 on" in before
+    early = chair.post(ratify_url)
+    assert "its ratification of the chair&#x27;s action can be recorded from then" in html_of(early)
     decision.refresh_from_db()
-    assert decision.ratified_at == meeting
-    twice = chair.post(reverse("virtual-decision-ratify", args=[ratification.pk]))
-    assert "This chair&#x27;s action has been ratified already." in html_of(twice)
+    assert decision.ratified_at is None
+
+    with time_machine.travel(meeting.starts_at, tick=False):
+        chair = logged_in(chair_user)  # a week on, the earlier session has expired
+        assert "Record that this meeting ratified it" in html_of(chair.get(item_url))
+        assert logged_in(board.user("gp_one")).post(ratify_url).status_code == 404
+        chair.post(ratify_url)
+
+        decision.refresh_from_db()
+        assert decision.ratified_at == meeting
+        twice = chair.post(ratify_url)
+        assert "This chair&#x27;s action has been ratified already." in html_of(twice)
 
 
 # Matters ------------------------------------------------------------------------------------------------

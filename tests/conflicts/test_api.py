@@ -71,6 +71,11 @@ PROCUREMENT_FIELDS = {
     "conflicts_summary",
     "supplier",
     "value",
+    "award",
+    "decision_makers",
+    "conflicts",
+    "cross_check",
+    "cross_check_withheld",
 }
 
 
@@ -448,7 +453,18 @@ def test_the_procurement_register_shows_the_decision_its_conflicts_supplier_and_
         ),
         "supplier": "Lancaster GP Federation",
         "value": "250000.00",
+        "award": None,
+        "decision_makers": entry["decision_makers"],
+        "conflicts": [
+            {"person": "Gp Two", "statement": "Member of a bidding federation", "ruling": "no_vote"}
+        ],
+        "cross_check": [],
+        "cross_check_withheld": 0,
     }
+    # The chair first; everyone present took part, voters say how they voted.
+    assert entry["decision_makers"][0] == {"person": "Lay Chair", "roles": ["Chair", "Voted for", "Present"]}
+    assert {"person": "Healthwatch", "roles": ["Present"]} in entry["decision_makers"]
+    assert len(entry["decision_makers"]) == 7
     history = ProcurementRecord.objects.get(decision=decision).history.first()
     assert history is not None
     assert (history.history_user, history.history_change_reason) == (officer, "Contract awarded")

@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -23,21 +24,23 @@ import conflicts.demo
 import delegation.demo
 import functions.demo
 from cocomm.audit import system_user
-from cocomm.models import CCG
+from cocomm.models import CCG, User
 from committees.choices import CommitteeKind, Purpose
 from committees.models import Committee, Meeting
 from conflicts import selectors
 from conflicts.models import (
     Breach,
+    BreachStatus,
     Campaign,
     Declaration,
     GiftOrHospitality,
     InterestType,
     ItemDeclaration,
+    NHSEReport,
     ProcurementRecord,
     Ruling,
 )
-from conflicts.rules import Overdue
+from conflicts.rules import AwardFlagKind, Overdue
 
 DEMO_MODULES = (cocomm.demo, functions.demo, delegation.demo, committees.demo, conflicts.demo)
 
@@ -191,6 +194,27 @@ def test_gifts_hospitality_and_a_breach_are_on_blackpools_registers(demo: dict[s
     assert Breach.objects.filter(ccg=blackpool()).count() == 1
 
 
+def test_blackpools_breach_was_investigated_and_reported_and_waits_for_its_guardian_to_close_it(
+    demo: dict[str, int],
+) -> None:
+    breach = Breach.objects.get(ccg=blackpool())
+    guardian = User.objects.get(username="blackpool.guardian")
+
+    assert breach.status == BreachStatus.INVESTIGATED
+    assert breach.nhse_report == NHSEReport.REQUIRED and breach.reported_to_nhse_on is not None
+    assert [h.history_change_reason for h in breach.history.order_by("history_id")] == [
+        "Breach reported",
+        "Breach investigated",
+    ]
+    client = Client()
+    client.force_login(guardian)
+    home = client.get(reverse("home"), follow=True)
+    assert home.status_code == 200
+    assert reverse("breach-detail", args=[breach.pk]) in home.content.decode()
+    page = client.get(reverse("breach-detail", args=[breach.pk])).content.decode()
+    assert reverse("breach-close", args=[breach.pk]) in page
+
+
 def test_a_procurement_decision_is_on_the_register_with_its_conflict_supplier_and_value(
     demo: dict[str, int],
 ) -> None:
@@ -229,3 +253,25 @@ def test_only_one_campaign_is_open_and_it_is_the_demos(demo: dict[str, int]) -> 
     assert campaign.ccg == blackpool()
     assert not campaign.closed
     assert campaign.opened_on == timezone.localdate()
+
+
+def test_the_awards_cross_check_flags_the_demo_award_with_and_without_a_ruling_at_the_item(
+    demo: dict[str, int],
+) -> None:
+    record = ProcurementRecord.objects.get()
+    (entry,) = selectors.procurement_entries(
+        list(selectors.procurement_records(record.decision.ccg).filter(pk=record.pk))
+    )
+
+    assert entry.award is not None
+    assert str(entry.award.supplier) == conflicts.demo.PROCUREMENT_SUPPLIER
+    assert entry.award.organisation is not None
+    assert entry.decision.decided_on < timezone.localdate()
+    flags = {line.person: line.flag for line in entry.flags}
+    assert set(flags) == {"Bernard Catterall", "Dr Catherine Gill"}
+    # He declared at the item and left it; she voted without declaring her shareholding there.
+    assert flags["Bernard Catterall"].kind == AwardFlagKind.MANAGED
+    assert flags["Bernard Catterall"].ruling == Ruling.LEAVES.label
+    assert flags["Dr Catherine Gill"].kind == AwardFlagKind.NOT_DECLARED
+    assert entry.decision.votes.filter(person__full_name="Catherine Gill").exists()
+    assert demo["conflicts.Award"] == 1

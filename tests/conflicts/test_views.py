@@ -89,7 +89,8 @@ def declare(board: Board, ccg: CCG, key: str, **fields: Any) -> Declaration:
 
 
 def list_closure_item(board: Board, ccg: CCG, practice: Practice) -> AgendaItem:
-    """A list-closure application on the agenda of a meeting today; the second GP sent apologies."""
+    """A list-closure application on the agenda of a meeting held yesterday and written up today; the
+    second GP sent apologies."""
     matter = committee_services.matter_raise(
         ccg=ccg,
         function=Function.objects.get(number=3),
@@ -100,7 +101,9 @@ def list_closure_item(board: Board, ccg: CCG, practice: Practice) -> AgendaItem:
         reason="Received",
     )
     meeting = meeting_of(
-        board, on=timezone.localdate(), present=["lay_chair", "lay_member", "chief_officer", "gp_one"]
+        board,
+        on=timezone.localdate() - dt.timedelta(days=1),
+        present=["lay_chair", "lay_member", "chief_officer", "gp_one"],
     )
     committee_services.attendance_record(
         meeting=meeting,
@@ -633,6 +636,7 @@ def superuser(db: None) -> User:
         "itemdeclaration",
         "referral",
         "procurementrecord",
+        "award",
     ],
 )
 def test_the_admin_lists_the_conflicts_records(board: Board, ccg: CCG, superuser: User, model: str) -> None:

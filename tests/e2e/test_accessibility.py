@@ -12,13 +12,16 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 from assurance.models import AssurancePack
 from cocomm import demo as core_demo
-from committees.choices import CommitteeKind
-from committees.models import Committee
+from committees.choices import CommitteeKind, DecisionStatus, Purpose
+from committees.models import AgendaItem, Committee, Decision, Meeting
+from conflicts.models import Breach
 from delegation.models import LevelApplication, SharedTeam
 
 pytestmark = pytest.mark.browser
@@ -53,6 +56,14 @@ def test_each_roles_main_pages_have_no_accessibility_violations(
     camden_application = LevelApplication.objects.get(ccg__ods_code="07R")
     blackpool_pack = AssurancePack.objects.get(ccg__ods_code="00R")
     blackpool_pccc = Committee.objects.get(ccgs__ods_code="00R", kind=CommitteeKind.PCCC)
+    approved_at_blackpool = list(
+        Decision.objects.filter(committee=blackpool_pccc, status=DecisionStatus.APPROVED).values_list(
+            "pk", flat=True
+        )
+    )
+    # The next meeting, before it starts: quorum "not recorded yet", forms that open at the start.
+    upcoming = Meeting.objects.get(committees=blackpool_pccc, starts_at__gt=timezone.now())
+    list_closure = AgendaItem.objects.get(meeting=upcoming, purpose=Purpose.DECISION)
     journeys = {
         "trafford.go": ["/ccgs/02A/", "/ccgs/02A/readiness/", "/ccgs/02A/readiness/history/"],
         "camden.go": [
@@ -65,8 +76,22 @@ def test_each_roles_main_pages_have_no_accessibility_violations(
             f"/ccgs/shared-teams/{SharedTeam.objects.get().pk}/",
             f"/assurance/packs/{blackpool_pack.pk}/",
         ],
-        "blackpool.go": ["/assurance/ccgs/00R/", "/conflicts/ccgs/00R/"],
-        "blackpool.chair": ["/committees/", f"/committees/{blackpool_pccc.pk}/"],
+        "blackpool.go": [
+            "/assurance/ccgs/00R/",
+            "/conflicts/ccgs/00R/",
+            reverse("meeting-detail", args=[upcoming.pk]),
+            reverse("agenda-item-detail", args=[list_closure.pk]),
+        ],
+        "blackpool.chair": [
+            "/committees/",
+            f"/committees/{blackpool_pccc.pk}/",
+            *[f"/committees/decisions/{pk}/supersede/" for pk in approved_at_blackpool[:1]],
+        ],
+        "blackpool.guardian": [
+            "/conflicts/ccgs/00R/guardian/",
+            "/conflicts/ccgs/00R/referrals/",
+            f"/conflicts/breaches/{Breach.objects.get(ccg__ods_code='00R').pk}/",
+        ],
     }
     problems = []
     for username, paths in journeys.items():

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
@@ -32,7 +33,10 @@ def test_a_governance_officer_schedules_a_meeting_builds_its_agenda_and_records_
     log_in: Callable[[str], Page],
 ) -> None:
     board = blackpool_pccc()
-    on = timezone.localdate() + dt.timedelta(days=30)
+    # The meeting starts in about ten minutes, on the minute: its agenda is built now, and the clock is
+    # moved to its start to take the register, less than the idle time that would end the session.
+    starts = timezone.localtime().replace(second=0, microsecond=0) + dt.timedelta(minutes=11)
+    on = starts.date()
     page = log_in("blackpool.go")
 
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Committees").click()
@@ -44,7 +48,7 @@ def test_a_governance_officer_schedules_a_meeting_builds_its_agenda_and_records_
     page.get_by_label("Day").fill(str(on.day))
     page.get_by_label("Month").fill(str(on.month))
     page.get_by_label("Year").fill(str(on.year))
-    page.get_by_label("Start time").fill("10:30")
+    page.get_by_label("Start time").fill(f"{starts:%H:%M}")
     page.get_by_label("Place (optional)").fill("Blackpool Town Hall, Committee Room A")
     page.get_by_label("Reason for the change").fill("Bi-monthly meeting")
     page.get_by_role("button", name="Schedule the meeting").click()
@@ -67,9 +71,23 @@ def test_a_governance_officer_schedules_a_meeting_builds_its_agenda_and_records_
 
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text("has been added to the agenda")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Layton Health Centre list closure")
-    expect(page.locator("main")).to_contain_text("Inquorate")  # nobody's attendance is recorded yet
+    # Before the meeting nobody's attendance is recorded: the quorum is not known, not "Inquorate".
+    expect(page.locator("main")).to_contain_text("Attendance not recorded yet")
+    expect(page.locator("main")).not_to_contain_text("Inquorate")
+    expect(page.locator("main")).to_contain_text("A resolution can be proposed and voted on from")
 
     page.get_by_role("link", name=re.compile("^PCCC meeting in public")).first.click()
+    expect(page.locator("#attendance").locator("xpath=following-sibling::p[1]")).to_contain_text(
+        f"Attendance is recorded from {starts:%H:%M}"
+    )
+    expect(page.get_by_role("button", name="Save the attendance")).to_have_count(0)
+
+    with time_machine.travel(starts, tick=True):
+        page.reload()
+        _take_the_register(page)
+
+
+def _take_the_register(page: Page) -> None:
     for name in MEMBERS:
         status = "apologies" if name == "Gp Two" else "present"
         page.get_by_label(f"Attendance of {name}").select_option(status)

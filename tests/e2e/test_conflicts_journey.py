@@ -41,8 +41,9 @@ def log_out(page: Page) -> None:
     page.wait_for_load_state()
 
 
-def list_closure_on_todays_agenda(board: Board, ccg: CCG) -> AgendaItem:
-    """Castle Hill Surgery applies to close its list; the committee meets today, one GP sends apologies."""
+def list_closure_on_yesterdays_agenda(board: Board, ccg: CCG) -> AgendaItem:
+    """Castle Hill Surgery applies to close its list; the committee met yesterday (its record is written
+    up today, as meetings are), and one GP sent apologies."""
     practice = PracticeFactory(ccg=ccg, name="Castle Hill Surgery", ods_code="P81001")
     matter = committee_services.matter_raise(
         ccg=ccg,
@@ -54,7 +55,9 @@ def list_closure_on_todays_agenda(board: Board, ccg: CCG) -> AgendaItem:
         reason="Application received",
     )
     meeting = meeting_of(
-        board, on=timezone.localdate(), present=["lay_chair", "lay_member", "chief_officer", "gp_one"]
+        board,
+        on=timezone.localdate() - dt.timedelta(days=1),
+        present=["lay_chair", "lay_member", "chief_officer", "gp_one"],
     )
     committee_services.attendance_record(
         meeting=meeting,
@@ -73,7 +76,7 @@ def test_a_declared_interest_is_flagged_ruled_on_and_changes_the_quorum(
 ) -> None:
     give_level(level2_ccg, 3, dt.date(2016, 4, 1))  # delegated: the CCG's own committee decides
     board = pccc(level2_ccg)
-    item = list_closure_on_todays_agenda(board, level2_ccg)
+    item = list_closure_on_yesterdays_agenda(board, level2_ccg)
 
     # The GP declares a financial interest in the practice on "My declarations".
     log_in(page, live_server, board.user("gp_one"))

@@ -20,12 +20,12 @@ def seal_and_guard(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cocomm", "0002_history_chain_columns"),
+        ("cocomm", "0003_history_chain_columns"),
         ("functions", "0002_history_chain_columns"),
         ("delegation", "0003_history_chain_columns"),
         ("committees", "0003_history_chain_columns"),
-        ("conflicts", "0002_history_chain_columns"),
-        ("assurance", "0003_history_chain_columns"),
+        ("conflicts", "0004_history_chain_columns"),
+        ("assurance", "0004_history_chain_columns"),
     ]
 
     operations = [migrations.RunPython(seal_and_guard, migrations.RunPython.noop)]
