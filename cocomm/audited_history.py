@@ -205,7 +205,10 @@ def seal_existing_rows(history_model: type[models.Model]) -> int:
         if not getattr(row, HASH_FIELD):
             seal(row, previous=previous)
             manager.filter(pk=row.pk).update(
-                **{name: getattr(row, name) for name in (HASH_FIELD, DIGEST_FIELD, SALT_FIELD)}
+                **{
+                    name: getattr(row, name)
+                    for name in (HASH_FIELD, DIGEST_FIELD, SALT_FIELD, PERSONAL_NAMES_FIELD)
+                }
             )
             sealed += 1
         previous = getattr(row, HASH_FIELD)

@@ -20,9 +20,9 @@ from django.utils import timezone
 from cocomm.audit import save_audited, system_user
 from cocomm.audit_chain import GENESIS, PERSONAL_FIELDS, canonical, row_hash
 from cocomm.audit_verify import verify_history_chains
-from cocomm.audited_history import expected_hash, is_chained
+from cocomm.audited_history import expected_hash, is_chained, seal_existing_rows
 from cocomm.history_guard import guarded_tables, history_models
-from cocomm.models import CCG, AuditCheck, RoleKind, User
+from cocomm.models import CCG, AuditCheck, Person, RoleKind, User
 from cocomm.tasks import audit_check_run_task
 from tests.cocomm.audit_helpers import alter_behind_the_trigger
 from tests.factories.cocomm import AreaTeamFactory, CCGFactory, PersonFactory
@@ -154,6 +154,30 @@ def test_a_field_made_personal_later_leaves_older_rows_verifiable(monkeypatch: p
     # Then new rows hash the job title apart, and every row still verifies
     assert newer.history_personal_fields == "email,full_name,job_title,title"
     assert verify_history_chains().ok
+
+
+def test_history_written_before_the_chain_is_sealed_by_the_migration_step() -> None:
+    # Given people's history rows as they were before the chain existed (no chain columns filled)
+    PersonFactory(full_name="Dr Helena Okoro")
+    PersonFactory(full_name="Mr Alan Whittle")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE cocomm_historicalperson DISABLE TRIGGER cocomm_history_append_only")
+        cursor.execute(
+            "UPDATE cocomm_historicalperson SET history_hash = '', history_personal_digest = '', "
+            "history_personal_salt = '', history_personal_fields = ''"
+        )
+        cursor.execute("ALTER TABLE cocomm_historicalperson ENABLE TRIGGER cocomm_history_append_only")
+    historical_person = Person.history.model
+    assert not verify_history_chains().ok
+
+    # When the migration's step seals them, in order
+    sealed = seal_existing_rows(historical_person)
+
+    # Then every row is sealed and the chain verifies, personal details included
+    assert sealed == Person.history.count() >= 2
+    assert verify_history_chains().ok
+    assert set(Person.history.values_list("history_personal_fields", flat=True)) == {"email,full_name,title"}
 
 
 # Log-ins ---------------------------------------------------------------------------------------
