@@ -157,24 +157,25 @@ def test_a_field_made_personal_later_leaves_older_rows_verifiable(monkeypatch: p
 
 
 def test_history_written_before_the_chain_is_sealed_by_the_migration_step() -> None:
-    # Given people's history rows as they were before the chain existed (no chain columns filled)
     PersonFactory(full_name="Dr Helena Okoro")
     PersonFactory(full_name="Mr Alan Whittle")
     with connection.cursor() as cursor:
+        # The migration seals rows before the trigger exists; switch it off to stand in for that.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("ALTER TABLE cocomm_historicalperson DISABLE TRIGGER cocomm_history_append_only")
+        # Given people's history rows as they were before the chain existed
         cursor.execute(
             "UPDATE cocomm_historicalperson SET history_hash = '', history_personal_digest = '', "
             "history_personal_salt = '', history_personal_fields = ''"
         )
-        cursor.execute("ALTER TABLE cocomm_historicalperson ENABLE TRIGGER cocomm_history_append_only")
-    historical_person = Person.history.model
-    assert not verify_history_chains().ok
+        unsealed_ok = verify_history_chains().ok
 
-    # When the migration's step seals them, in order
-    sealed = seal_existing_rows(historical_person)
+        # When the migration's step seals them, in order
+        sealed = seal_existing_rows(Person.history.model)
+        cursor.execute("ALTER TABLE cocomm_historicalperson ENABLE TRIGGER cocomm_history_append_only")
 
     # Then every row is sealed and the chain verifies, personal details included
+    assert not unsealed_ok
     assert sealed == Person.history.count() >= 2
     assert verify_history_chains().ok
     assert set(Person.history.values_list("history_personal_fields", flat=True)) == {"email,full_name,title"}
