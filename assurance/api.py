@@ -32,7 +32,7 @@ from rest_framework.routers import SimpleRouter
 
 from assurance.models import AssurancePack, PackReview, PackStatus, ReviewOutcome
 from assurance.selectors import packs_visible_to
-from delegation.api import ApiErrorSerializer
+from cocomm.api import ApiErrorSerializer, CCGFilterField
 
 
 class PDFRenderer(renderers.BaseRenderer):
@@ -115,7 +115,13 @@ class AssurancePackSerializer(serializers.ModelSerializer[AssurancePack]):
 
 
 class PackQuerySerializer(serializers.Serializer[Any]):
-    ccg = serializers.CharField(required=False, help_text="Only this CCG's packs, by ODS code (any case).")
+    ccg = CCGFilterField(help_text="Only this CCG's packs, by ODS code (any case).")
+
+
+class PackQueryErrorSerializer(serializers.Serializer[Any]):
+    """The body of a 400 from the packs list: the wrong filter with what is wrong with it."""
+
+    ccg = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 PACK_NOT_FOUND = OpenApiResponse(ApiErrorSerializer, "No such assurance pack (or not one you may see).")
@@ -131,7 +137,11 @@ NOT_LOGGED_IN = OpenApiResponse(ApiErrorSerializer, "Not logged in.")
             "officers their CCG's, NHS England reviewers their area team's CCGs'. Needs a logged-in session."
         ),
         parameters=[PackQuerySerializer],
-        responses={200: AssurancePackSerializer(many=True), 403: NOT_LOGGED_IN},
+        responses={
+            200: AssurancePackSerializer(many=True),
+            400: OpenApiResponse(PackQueryErrorSerializer, "An unknown CCG; the body names it."),
+            403: NOT_LOGGED_IN,
+        },
     ),
     retrieve=extend_schema(
         summary="One assurance pack, with its review",
@@ -151,9 +161,11 @@ class AssurancePackViewSet(
 
     def get_queryset(self) -> QuerySet[AssurancePack]:
         packs = packs_visible_to(self.request.user).select_related("review__reviewer", "review__responded_by")
-        ccg = self.request.query_params.get("ccg") if self.action == "list" else None
-        if ccg:
-            packs = packs.filter(ccg__ods_code__iexact=ccg)
+        if self.action == "list":
+            query = PackQuerySerializer(data=self.request.query_params)
+            query.is_valid(raise_exception=True)
+            if ccg := query.validated_data.get("ccg"):
+                packs = packs.filter(ccg__ods_code=ccg)
         return packs.order_by("ccg__name", "-period_end", "-period_start", "-version", "pk")
 
     def get_object(self) -> AssurancePack:
@@ -193,10 +205,17 @@ class ReviewListSerializer(PackReviewSerializer):
 
 
 class ReviewQuerySerializer(serializers.Serializer[Any]):
-    ccg = serializers.CharField(required=False, help_text="Only this CCG's reviews, by ODS code (any case).")
+    ccg = CCGFilterField(help_text="Only this CCG's reviews, by ODS code (any case).")
     outcome = serializers.ChoiceField(
         choices=ReviewOutcome.choices, required=False, help_text="Only reviews with this outcome."
     )
+
+
+class ReviewQueryErrorSerializer(serializers.Serializer[Any]):
+    """The body of a 400 from the reviews list: each wrong filter with what is wrong with it."""
+
+    ccg = serializers.ListField(child=serializers.CharField(), required=False)
+    outcome = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 @extend_schema(tags=["Assurance packs"])
@@ -210,7 +229,7 @@ class ReviewQuerySerializer(serializers.Serializer[Any]):
         parameters=[ReviewQuerySerializer],
         responses={
             200: ReviewListSerializer(many=True),
-            400: OpenApiResponse(ApiErrorSerializer, "An unknown outcome."),
+            400: OpenApiResponse(ReviewQueryErrorSerializer, "An unknown CCG or outcome; the body names it."),
             403: NOT_LOGGED_IN,
         },
     ),
@@ -229,7 +248,7 @@ class PackReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[PackRevie
             "pack__ccg", "reviewer", "responded_by"
         )
         if ccg := query.validated_data.get("ccg"):
-            reviews = reviews.filter(pack__ccg__ods_code__iexact=ccg)
+            reviews = reviews.filter(pack__ccg__ods_code=ccg)
         if outcome := query.validated_data.get("outcome"):
             reviews = reviews.filter(outcome=outcome)
         return reviews.order_by("-reviewed_on", "-pk")

@@ -16,9 +16,13 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from cocomm import services
+from cocomm.forms import AdminLoginForm
 from cocomm.models import CCG, AreaTeam, Locality, Organisation, Person, Practice, Role, User
 
 ADMIN_REASON = "Changed in the admin site"
+
+# The admin's own log-in page refuses over-long user names as the main one does.
+admin.site.login_form = AdminLoginForm
 
 
 def actor(request: HttpRequest) -> User:

@@ -52,6 +52,9 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
         "full_name": "a person's name",
         "email": "a person's e-mail address",
     },
+    "committees.Decision": {
+        "chair_declaration": "free text of the interest the chair declared on taking chair's action",
+    },
     "conflicts.Declaration": {
         "description": "free text describing a person's interest",
         "relationship": "names the close associate who holds an indirect interest",

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 
 from cocomm.models import CCG, AreaTeam, ContractType, Locality, Practice, RoleKind, User
@@ -145,6 +147,20 @@ def reason_field() -> forms.CharField:
     )
 
 
+def _limit_username_length(form: AuthenticationForm) -> None:
+    """Refuse a user name longer than any account's before it reaches authentication.
+
+    Django's log-in form sets the field's max_length after the field is built, so only the browser's
+    maxlength attribute enforces it. A longer name would then go to authentication and, on failure,
+    to django-axes, whose record of the attempt cannot hold it: the page would answer 500. No account
+    can have such a name, so it is the form's error.
+    """
+    field = form.fields["username"]
+    limit = field.max_length or 150  # type: ignore[attr-defined]
+    field.validators.append(MaxLengthValidator(limit))
+    field.error_messages["max_length"] = f"Enter a username of {limit} characters or fewer"
+
+
 class LoginForm(AuthenticationForm):
     """Django's log-in form with the NHS.UK styles and plainer messages."""
 
@@ -157,8 +173,17 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _limit_username_length(self)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin site's log-in form, with the same limit on the user name as the main one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit_username_length(self)
 
 
 class CCGEditForm(NHSForm):

@@ -256,7 +256,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "cocomm.api.Pagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "cocomm.api.exception_handler",
 }
@@ -273,11 +273,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Several models have an "outcome" field; name each set of choices after what it grades.
     "ENUM_NAME_OVERRIDES": {"ReviewOutcomeEnum": "assurance.models.ReviewOutcome"},
+    # The errors every endpoint shares (a page out of range, the database unreachable) are declared once.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "cocomm.api.describe_errors"],
 }
 
 # Security: on whenever DEBUG is off (that is what `check --deploy` verifies).
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -289,6 +290,54 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Browser-facing protections and session limits, kept together (all pass `check --deploy`).
+# - A Content-Security-Policy (django-csp 4): scripts, styles and everything else from this site
+#   only, no inline script or style. The NHS.UK stylesheet's Frutiger fonts come from assets.nhs.uk;
+#   images may be data: URLs (the NHS.UK and Swagger UI stylesheets draw icons that way).
+# - A Permissions-Policy that switches off the browser features cocomm never uses.
+# - Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_ABSOLUTE_HOURS after
+#   log-in whatever the activity (`cocomm.middleware.SessionTimeoutMiddleware`); the cookie lasts
+#   no longer than the absolute limit.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "cocomm.middleware.PermissionsPolicyMiddleware",
+    # After authentication and messages, which it uses to log out and say why.
+    "cocomm.middleware.SessionTimeoutMiddleware",
+]
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF, "https://assets.nhs.uk"],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    },
+}
+PERMISSIONS_POLICY_FEATURES = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "usb",
+    "xr-spatial-tracking",
+]
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "8"))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 
 LOGGING = {
     "version": 1,

@@ -15,3 +15,9 @@ urlpatterns = [
     path("public/", include("conflicts.public_urls")),
     path("", include("cocomm.web_urls")),
 ]
+
+# Errors answer JSON under /api/ and a page elsewhere; a fault is 503 if the database is away.
+handler400 = "cocomm.errors.bad_request"
+handler403 = "cocomm.errors.permission_denied"
+handler404 = "cocomm.errors.page_not_found"
+handler500 = "cocomm.errors.server_error"

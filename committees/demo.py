@@ -787,11 +787,16 @@ SITTINGS = [
                 "least two years.",
                 dt.date(2016, 8, 22),
                 reference="LNJC/16/09/05",
-                # Tied three-all; NHS England's members voted for, so its casting vote carried it.
+                # Dr Pritchard, a partner at Castle Hill, left for the item. Tied two-all with one
+                # abstention; NHS England's members voted for, so its casting vote carried it.
                 votes={
                     "Geoffrey Thwaite": VoteChoice.AGAINST,
-                    "Owen Pritchard": VoteChoice.AGAINST,
                     "Daniel Burrows": VoteChoice.AGAINST,
+                    "Beverley Cross": VoteChoice.ABSTAIN,
+                },
+                leaves={
+                    "Owen Pritchard": "Partner at Lancaster Castle Hill Surgery, one of the two practices "
+                    "applying to merge",
                 },
                 note="Members weighed continuity of care at both sites against the practices' resilience.",
             ),

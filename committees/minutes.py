@@ -62,6 +62,8 @@ def compose_minutes(meeting: Meeting) -> str:
         lines.append(f"{item.number}. {item.title}" + (f" [{item.reference}]" if item.reference else ""))
         if item.committee is not None and len(committees) > 1:
             lines.append(f"Taken by: {item.committee}")
+        if item.ratifies is not None and item.ratifies.chair_declaration:
+            lines.append(f"The chair's declaration on taking this action: {item.ratifies.chair_declaration}")
         declared = provided.get(item.pk, [])
         lines.extend(line for _, line in declared)
         # Exclusions ruled without a recorded declaration still appear, once per person.

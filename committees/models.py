@@ -384,6 +384,11 @@ class Decision(models.Model):
         "chair's action", default=False, help_text="Taken between meetings, for ratification."
     )
     urgency_reason = models.TextField(blank=True)
+    chair_declaration = models.TextField(
+        "the chair's declaration",
+        blank=True,
+        help_text="For a chair's action: the chair's interest in the matter, or that they have none.",
+    )
     ratified_at = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="ratified_decisions"
     )

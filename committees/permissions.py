@@ -11,6 +11,7 @@ from __future__ import annotations
 from cocomm import permissions as core
 from cocomm.models import CCG
 from cocomm.permissions import AnyUser
+from committees import hooks
 from committees.choices import Session
 from committees.models import AgendaItem, Committee
 
@@ -60,6 +61,15 @@ def can_supersede(user: AnyUser, committee: Committee) -> bool:
 def can_run_vote(user: AnyUser, committee: Committee) -> bool:
     """The chair runs the vote; the governance officer clerking the meeting may record it."""
     return is_chair(user, committee) or can_manage_committee(user, committee)
+
+
+def can_rule_on_item(user: AnyUser, item: AgendaItem) -> bool:
+    """Who records exclusions on an item: the chair or clerk, or whoever chairs it in the chair's place."""
+    if item.committee is None:
+        return False
+    if can_run_vote(user, item.committee):
+        return True
+    return user.is_active and user.pk is not None and hooks.chairs_item(user.pk, item)
 
 
 def can_read_papers(user: AnyUser, item: AgendaItem) -> bool:

@@ -23,6 +23,7 @@ from conflicts.models import (
     ConflictSettings,
     Declaration,
     GiftOrHospitality,
+    ItemChair,
     ItemDeclaration,
     ProcurementRecord,
     Referral,
@@ -105,6 +106,12 @@ class ItemDeclarationAdmin(ReadOnlyAdmin):
     list_display = ["item", "person", "ruling", "papers_withheld"]
     list_filter = ["ruling"]
     list_select_related = ["item", "person"]
+
+
+@admin.register(ItemChair)
+class ItemChairAdmin(ReadOnlyAdmin):
+    list_display = ["item", "person", "named_by"]
+    list_select_related = ["item", "person", "named_by"]
 
 
 @admin.register(Referral)

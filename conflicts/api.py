@@ -26,7 +26,7 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cocomm.api import PublicReadOnly
+from cocomm.api import ApiErrorSerializer, PublicReadOnly
 from cocomm.models import CCG, Person
 from committees.models import Committee
 from conflicts.models import (
@@ -47,7 +47,7 @@ from conflicts.selectors import (
     public_gifts,
     public_register_of_interests,
 )
-from delegation.api import NO_CCG_RESPONSE, ApiErrorSerializer, no_ccg
+from delegation.api import NO_CCG_RESPONSE, no_ccg
 
 ODS_CODE = OpenApiParameter(
     "ods_code", str, OpenApiParameter.PATH, description="The CCG's ODS code, such as 00R (any case)."

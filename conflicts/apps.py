@@ -8,6 +8,12 @@ class ConflictsConfig(AppConfig):
     def ready(self) -> None:
         from committees import hooks, minutes
         from conflicts.decisions import procurement_notes
+        from conflicts.gates import (
+            chairs_action_conflicts,
+            flagged_people,
+            item_chair_user_ids,
+            unruled_conflicts,
+        )
         from conflicts.minutes import declaration_lines
         from conflicts.services import procurement_record_for
 
@@ -18,3 +24,12 @@ class ConflictsConfig(AppConfig):
             hooks.decision_approved.append(procurement_record_for)
         if procurement_notes not in hooks.decision_notes:
             hooks.decision_notes.append(procurement_notes)
+        # No vote, and no chair's action, while a flagged conflict is unmanaged.
+        for hook, check in (
+            (hooks.vote_blockers, unruled_conflicts),
+            (hooks.chairs_action_blockers, chairs_action_conflicts),
+            (hooks.item_chairs, item_chair_user_ids),
+            (hooks.flagged_on_item, flagged_people),
+        ):
+            if check not in hook:
+                hook.append(check)  # type: ignore[arg-type]

@@ -92,6 +92,7 @@ class Interest:
     mitigation_agreed_with: str = ""
     withheld_reason: str = ""  # given: no consent to publish
     declared_months_ago: int = 0
+    declared_on: dt.date | None = None  # a fixed date instead, for an entry a past meeting's ruling names
     ended_months_ago: int | None = None
 
 
@@ -152,7 +153,8 @@ EARLIER_INTERESTS = [
         organisation="Ribble Extended Care Ltd",
         mitigation="Leaves the meeting for any item on services Ribble Extended Care Ltd provides or "
         "bids for.",
-        declared_months_ago=5,
+        # On the register before the procurement meeting of November 2016, whose ruling names it.
+        declared_on=dt.date(2015, 9, 14),
     ),
     # On the register, but not declared at the procurement item: the award's cross-check flags it.
     Interest(
@@ -401,7 +403,7 @@ def _declare(
             mitigation=interest.mitigation,
             consent_to_publish=not interest.withheld_reason,
             withheld_reason=interest.withheld_reason,
-            declared_on=_on(today, interest.declared_months_ago),
+            declared_on=interest.declared_on or _on(today, interest.declared_months_ago),
             by=by,
         )
     if interest.ended_months_ago is not None and declaration.interest_to is None:
@@ -571,7 +573,10 @@ def _hold_procurement_meeting(committee: Committee, preston: CCG, people: _Peopl
         person=leaving,
         statement="His son works for Ribble Extended Care Ltd, one of the bidders.",
         ruling=Ruling.LEAVES,
-        interest=Declaration.objects.filter(ccg=preston, person=leaving, nil_return=False).first(),
+        # A ruling names only a register entry declared by the meeting; his was entered later.
+        interest=Declaration.objects.filter(
+            ccg=preston, person=leaving, nil_return=False, declared_on__lte=on
+        ).first(),
         papers_withheld=True,
         by=chair,
     )

@@ -286,6 +286,11 @@ class ItemDeclaration(models.Model):
     )
     statement = models.TextField(help_text="What was declared at the meeting.")
     ruling = models.CharField(max_length=10, choices=Ruling.choices)
+    ruling_reason = models.TextField(
+        "reason for the ruling",
+        blank=True,
+        help_text="Why the chair ruled as they did; required when the person may take part.",
+    )
     papers_withheld = models.BooleanField(default=False)
     ruled_by = models.ForeignKey("cocomm.User", on_delete=models.PROTECT, related_name="+")
     history = AuditedHistory()
@@ -298,6 +303,22 @@ class ItemDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} on {self.item}: {self.get_ruling_display()}"
+
+
+class ItemChair(models.Model):
+    """Who chairs one item in the chair's place, because the chair has a conflict on it, and why."""
+
+    item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="item_chair")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="items_chaired")
+    reason = models.TextField(help_text="Why the chair does not chair this item.")
+    named_by = models.ForeignKey("cocomm.User", on_delete=models.PROTECT, related_name="+")
+    history = AuditedHistory()
+
+    class Meta:
+        verbose_name = "chair for an item"
+
+    def __str__(self) -> str:
+        return f"{self.person} chairs {self.item}"
 
 
 class ReferralRoute(models.TextChoices):

@@ -235,6 +235,7 @@ class InterestFact:
     organisation_id: int | None = None
     organisation: str = ""
     in_practice_of_ccg_id: int | None = None  # the CCG of the practice the interest concerns
+    declaration_id: int | None = None  # the entry on the register, so a ruling can name it
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,7 @@ class Flag:
     person_id: int
     reason: str
     direct: bool  # names the very practice or organisation, rather than the CCG's GP contracts at large
+    interest_id: int | None = None  # the register entry behind the flag
 
 
 # Functions about GP contracts generally: a GP with a practice in the CCG has a stake in them.
@@ -275,6 +277,7 @@ def detect(items: Iterable[ItemFact], interests: Iterable[InterestFact]) -> list
                         f"{interest.person} has declared a {interest.kind_label} interest in "
                         f"{interest.practice}, which this item concerns: {interest.description}",
                         direct=True,
+                        interest_id=interest.declaration_id,
                     )
                 )
             elif interest.organisation_id is not None and interest.organisation_id in item.organisation_ids:
@@ -285,6 +288,7 @@ def detect(items: Iterable[ItemFact], interests: Iterable[InterestFact]) -> list
                         f"{interest.person} has declared a {interest.kind_label} interest in "
                         f"{interest.organisation}, which this item concerns: {interest.description}",
                         direct=True,
+                        interest_id=interest.declaration_id,
                     )
                 )
             elif (
@@ -301,6 +305,7 @@ def detect(items: Iterable[ItemFact], interests: Iterable[InterestFact]) -> list
                         f"CCG, and the item concerns GP contracts across the CCG "
                         f"(function {item.function_number}).",
                         direct=False,
+                        interest_id=interest.declaration_id,
                     )
                 )
     # One flag per person per item: the most direct reason wins.
@@ -425,3 +430,27 @@ def award_flags(award: AwardFacts, interests: Iterable[RegisteredInterest]) -> l
             )
         )
     return flags
+
+
+# Rulings before the vote ---------------------------------------------------------------------------------
+
+
+def names_in_words(names: Sequence[str]) -> str:
+    """A list of names as a sentence: "A", "A and B", "A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def unruled_refusal(item_label: str, names: Sequence[str], who_acts: str) -> str:
+    """Why an item may not go to the vote: people flagged on it have no ruling yet, and who must act.
+
+    Statutory guidance 2017: every declared interest is managed, and the management recorded, before
+    the conflicted person takes part in the decision; doing nothing is not a ruling.
+    """
+    ruling = "a ruling" if len(names) == 1 else "rulings"
+    return (
+        f"{item_label} cannot go to the vote yet: the conflicts checklist flags {names_in_words(names)}, "
+        f"who need{'s' if len(names) == 1 else ''} a recorded declaration and {ruling} on this item first. "
+        f"{who_acts}"
+    )

@@ -21,11 +21,13 @@ from committees.models import (
     Attendance,
     Committee,
     Decision,
+    Exclusion,
     Meeting,
     Membership,
     MembershipStatus,
     Vote,
 )
+from committees.roles import CHAIR_OFFICES
 from committees.selectors import as_seat, meeting_record, meetings_visible_to, seats_on
 from conflicts import permissions, rules
 from conflicts.models import (
@@ -36,6 +38,7 @@ from conflicts.models import (
     CampaignRecipient,
     Declaration,
     GiftOrHospitality,
+    ItemChair,
     ItemDeclaration,
     NHSEReport,
     ProcurementRecord,
@@ -57,7 +60,7 @@ def current_interests(persons: list[int], on: dt.date) -> QuerySet[Declaration]:
     )
 
 
-def _fact(declaration: Declaration) -> rules.InterestFact:
+def interest_fact(declaration: Declaration) -> rules.InterestFact:
     return rules.InterestFact(
         person_id=declaration.person_id,
         person=str(declaration.person),
@@ -68,7 +71,25 @@ def _fact(declaration: Declaration) -> rules.InterestFact:
         organisation_id=declaration.organisation_id,
         organisation=str(declaration.organisation) if declaration.organisation else "",
         in_practice_of_ccg_id=declaration.practice.ccg_id if declaration.practice else None,
+        declaration_id=declaration.pk,
     )
+
+
+@dataclass(frozen=True)
+class FlagStatus:
+    """One person flagged on an item, whether they must be ruled on before the vote, and the ruling."""
+
+    flag: rules.Flag
+    name: str
+    person_id: int
+    takes_part: bool  # a member of the committee not recorded as away, or an attendee in attendance
+    is_chair: bool
+    ruling: ItemDeclaration | None
+    exclusion: Exclusion | None  # a ruling recorded through the committee's own exclusion form
+
+    @property
+    def ruled(self) -> bool:
+        return self.ruling is not None or self.exclusion is not None
 
 
 @dataclass
@@ -83,15 +104,98 @@ class ItemCheck:
     attendance_recorded: bool = True
     quorate_if_flagged_leave: bool | None = None
     explanation_if_flagged_leave: str = ""
+    statuses: list[FlagStatus] = field(default_factory=list)
+    seats: list[Membership] = field(default_factory=list)  # the committee taking the item, on the day
+    present: set[int] = field(default_factory=set)  # recorded present
+    attendance_taken: bool = False  # any attendance recorded for the meeting yet
+    item_chair: ItemChair | None = None
+
+    def member_takes_part(self, person_id: int) -> bool:
+        """Before attendance is taken every member is expected; after, those recorded present (as the
+        quorum counts them). A member recorded present after the vote opened is caught at its close."""
+        return person_id in self.present if self.attendance_taken else True
 
     @property
     def at_risk(self) -> bool:
         return self.quorate_if_flagged_leave is False
 
+    @property
+    def unruled(self) -> list[FlagStatus]:
+        """Who must still be ruled on before the item goes to the vote."""
+        return [s for s in self.statuses if s.takes_part and not s.ruled]
+
+    @property
+    def chair_flagged(self) -> bool:
+        return any(s.is_chair and s.takes_part for s in self.statuses)
+
+    @property
+    def flagged_ids(self) -> set[int]:
+        return {f.person_id for f in self.flags}
+
+    def may_chair_item(self, seat: Membership) -> bool:
+        """A voting member, not away, not a chair and not flagged on the item may chair it instead."""
+        return (
+            seat.voting
+            and seat.office not in CHAIR_OFFICES
+            and self.member_takes_part(seat.person_id)
+            and seat.person_id not in self.flagged_ids
+        )
+
+    @property
+    def vice_chair(self) -> Membership | None:
+        """The vice-chair who takes the item when the chair is conflicted, if one is free to."""
+        return next((s for s in self.seats if s.office == Office.VICE_CHAIR and self.may_chair_item(s)), None)
+
+    @property
+    def acting_chair(self) -> tuple[int, str, str] | None:
+        """Who chairs the item in the chair's place: (person id, name, why), or None when nobody does."""
+        if self.item_chair is not None:
+            return self.item_chair.person_id, str(self.item_chair.person), self.item_chair.reason
+        vice = self.vice_chair if self.chair_flagged else None
+        if vice is None:
+            return None
+        return (
+            vice.person_id,
+            str(vice.person),
+            "The chair has a conflict on the item; the vice-chair chairs it.",
+        )
+
+
+def _statuses(
+    check: ItemCheck,
+    guests: set[int],
+    rulings: dict[int, ItemDeclaration],
+    exclusions: dict[int, Exclusion],
+) -> list[FlagStatus]:
+    seats = {m.person_id: m for m in check.seats}
+    statuses = []
+    for flag in check.flags:
+        seat = seats.get(flag.person_id)
+        takes_part = (
+            seat is not None and check.member_takes_part(flag.person_id)
+        ) or flag.person_id in guests
+        statuses.append(
+            FlagStatus(
+                flag=flag,
+                name=check.names.get(flag.person_id, "A member"),
+                person_id=flag.person_id,
+                takes_part=takes_part,
+                is_chair=seat is not None and seat.office in CHAIR_OFFICES,
+                ruling=rulings.get(flag.person_id),
+                exclusion=exclusions.get(flag.person_id),
+            )
+        )
+    return statuses
+
 
 def meeting_checklist(meeting: Meeting) -> list[ItemCheck]:
     """Likely conflicts on each business item, and which items would become inquorate if every
-    flagged member stepped out (members expected: all but those who sent apologies or were absent)."""
+    flagged member stepped out (members expected: all but those who sent apologies or were absent).
+
+    Each flag carries where its ruling stands. Before attendance is recorded every member of the
+    committee is expected, so every flagged member must be ruled on; once it is recorded, the members
+    recorded present and the attendees recorded in attendance.
+    """
     # The meeting's record (seats, attendance, each item's live quorum) comes in a fixed number of
     # queries, so the checklist costs the same however many items and members there are.
     record = meeting_record(meeting)
@@ -99,10 +203,12 @@ def meeting_checklist(meeting: Meeting) -> list[ItemCheck]:
     items = [i for i in record.items if i.committee_id is not None and not i.standard]
     prefetch_related_objects(items, "practices", "organisations")
     attendance = {pid: a.status for pid, a in record.attendance.items()}
+    present = {pid for pid, st in attendance.items() if st == AttendanceStatus.PRESENT}
+    guests = {pid for pid, st in attendance.items() if st == AttendanceStatus.IN_ATTENDANCE}
     persons = {m.person_id: m.person for seats in record.members.values() for m in seats} | {
         pid: a.person for pid, a in record.attendance.items() if a.status == AttendanceStatus.IN_ATTENDANCE
     }
-    interests = [_fact(d) for d in current_interests(sorted(persons), on)]
+    interests = [interest_fact(d) for d in current_interests(sorted(persons), on)]
     facts = [
         rules.ItemFact(
             item_id=i.pk,
@@ -116,9 +222,28 @@ def meeting_checklist(meeting: Meeting) -> list[ItemCheck]:
     ]
     flags = rules.detect(facts, interests)
     names = {pk: str(person) for pk, person in persons.items()}
+    item_ids = [i.pk for i in items]
+    rulings: dict[int, dict[int, ItemDeclaration]] = {}
+    for declaration in ItemDeclaration.objects.filter(item_id__in=item_ids).select_related("ruled_by"):
+        rulings.setdefault(declaration.item_id, {})[declaration.person_id] = declaration
+    exclusions: dict[int, dict[int, Exclusion]] = {}
+    for exclusion in Exclusion.objects.filter(item_id__in=item_ids):
+        exclusions.setdefault(exclusion.item_id, {})[exclusion.person_id] = exclusion
+    item_chairs = {
+        c.item_id: c for c in ItemChair.objects.filter(item_id__in=item_ids).select_related("person")
+    }
     checks = []
     for item in items:
-        check = ItemCheck(item=item, flags=[f for f in flags if f.item_id == item.pk], names=names)
+        check = ItemCheck(
+            item=item,
+            flags=[f for f in flags if f.item_id == item.pk],
+            names=names,
+            seats=record.members.get(item.committee_id or 0, []),
+            present=present,
+            attendance_taken=bool(attendance),
+            item_chair=item_chairs.get(item.pk),
+        )
+        check.statuses = _statuses(check, guests, rulings.get(item.pk, {}), exclusions.get(item.pk, {}))
         quorum = record.quorums.get(item.pk)
         if item.purpose == Purpose.DECISION and item.committee is not None and quorum is not None:
             check.quorate_now = quorum.quorate
@@ -138,6 +263,13 @@ def meeting_checklist(meeting: Meeting) -> list[ItemCheck]:
                 check.explanation_if_flagged_leave = result.explain(rule)
         checks.append(check)
     return checks
+
+
+def item_check(item: AgendaItem) -> ItemCheck | None:
+    """The checklist's row for one business item: who is flagged on it and where each ruling stands."""
+    if item.committee_id is None or item.standard:
+        return None
+    return next((c for c in meeting_checklist(item.meeting) if c.item.pk == item.pk), None)
 
 
 # Who is overdue ---------------------------------------------------------------------------------------
@@ -464,6 +596,25 @@ def people_at_item(item: AgendaItem) -> QuerySet[Person]:
         meeting_id=item.meeting_id, status=AttendanceStatus.IN_ATTENDANCE
     ).values_list("person_id", flat=True)
     return Person.objects.filter(Q(pk__in=members) | Q(pk__in=guests)).order_by("full_name")
+
+
+def interests_for_ruling(item: AgendaItem, person: Person | None) -> QuerySet[Declaration]:
+    """One person's register entries a ruling on the item may name: current on the meeting's day and
+    declared by then (none when nobody is chosen, so no one sees everyone's entries)."""
+    if person is None:
+        return Declaration.objects.none()
+    on = timezone.localtime(item.meeting.starts_at).date()
+    return current_interests([person.pk], on).filter(declared_on__lte=on).order_by("-declared_on", "pk")
+
+
+def people_to_chair(item: AgendaItem) -> QuerySet[Person]:
+    """Who may be named to chair an item in a conflicted chair's place: voting members, present, not
+    a chair and not flagged on it."""
+    check = item_check(item)
+    if check is None:
+        return Person.objects.none()
+    ids = [s.person_id for s in check.seats if check.may_chair_item(s)]
+    return Person.objects.filter(pk__in=ids).order_by("full_name")
 
 
 def item_declarations_of(item: AgendaItem) -> list[ItemDeclaration]:

@@ -45,4 +45,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("meetings/<int:pk>/checklist/", meetings.meeting_checklist, name="meeting-checklist"),
     path("items/<int:pk>/", meetings.item_declarations, name="item-declarations"),
     path("items/<int:pk>/refer/", meetings.item_refer, name="item-refer"),
+    path("items/<int:pk>/chair/", meetings.item_chair_name, name="item-chair-name"),
 ]

@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from cocomm.api import PublicReadOnly
+from cocomm.api import ApiErrorSerializer, PublicReadOnly
 from cocomm.models import CCG, AreaTeam
 from delegation.models import LevelAssignment
 from delegation.rules import DECIDED_BY_LABELS
@@ -46,12 +46,6 @@ def ccg_by_ods_code(ods_code: str) -> CCG:
     if ccg is None:
         raise no_ccg(ods_code)
     return ccg
-
-
-class ApiErrorSerializer(serializers.Serializer[Any]):
-    """The body of a 404 or 409: one sentence saying what is missing."""
-
-    detail = serializers.CharField()
 
 
 class RoutingQueryErrorSerializer(serializers.Serializer[Any]):

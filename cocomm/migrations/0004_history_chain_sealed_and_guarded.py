@@ -23,8 +23,8 @@ class Migration(migrations.Migration):
         ("cocomm", "0003_history_chain_columns"),
         ("functions", "0002_history_chain_columns"),
         ("delegation", "0003_history_chain_columns"),
-        ("committees", "0003_history_chain_columns"),
-        ("conflicts", "0004_history_chain_columns"),
+        ("committees", "0004_history_chain_columns"),
+        ("conflicts", "0005_history_chain_columns"),
         ("assurance", "0004_history_chain_columns"),
     ]
 

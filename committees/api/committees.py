@@ -10,13 +10,12 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 
-from cocomm.api import PublicReadOnly
+from cocomm.api import ApiErrorSerializer, PublicReadOnly
 from committees import rules
 from committees.api.shared import Relation, _pk_from
 from committees.choices import ToRStatus
 from committees.models import Committee, Membership, TermsOfReference
 from committees.selectors import as_seat, quorum_rule
-from delegation.api import ApiErrorSerializer
 
 # The words `selectors.composition_of` uses, so the API and the pages agree.
 NO_APPROVED_TERMS = "The committee has no approved terms of reference."

@@ -11,6 +11,7 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cocomm.api import ApiErrorSerializer
 from cocomm.models import CCG
 from committees.api.audience import SessionReadOnly, decisions_seen_by
 from committees.api.shared import (
@@ -22,7 +23,6 @@ from committees.api.shared import (
 )
 from committees.choices import Outcome
 from committees.models import Decision
-from delegation.api import ApiErrorSerializer
 
 
 class DecisionSerializer(serializers.ModelSerializer[Decision]):

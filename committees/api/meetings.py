@@ -11,6 +11,7 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cocomm.api import ApiErrorSerializer
 from committees.api.audience import SessionReadOnly, decisions_seen_by, items_seen_by, meetings_seen_by
 from committees.api.shared import (
     CommitteeFilterField,
@@ -20,7 +21,6 @@ from committees.api.shared import (
     _validated,
 )
 from committees.models import AgendaItem, Meeting
-from delegation.api import ApiErrorSerializer
 
 
 class AgendaItemSerializer(serializers.ModelSerializer[AgendaItem]):

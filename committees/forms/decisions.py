@@ -112,10 +112,39 @@ class VirtualDecisionForm(CommitteeForm):
         error_messages={"required": "Say why the decision cannot wait for the next meeting"},
     )
 
+    has_interest = forms.ChoiceField(
+        label="Do you have an interest in this decision?",
+        choices=[("no", "No, I have no interest in it"), ("yes", "Yes, I have an interest to declare")],
+        widget=forms.RadioSelect,
+        help_text="Any interest of yours in a practice or organisation it concerns, or in GP contracts in "
+        "the CCG. Your declaration is kept with the decision and shown when it is ratified.",
+        error_messages={"required": "Say whether you have an interest in this decision"},
+    )
+    interest_details = forms.CharField(
+        label="Your interest (if you have one)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Such as: partner at the practice concerned. A decision touching an interest on the "
+        "register with no agreed mitigation cannot be taken by chair's action.",
+    )
+
     def __init__(self, *args: Any, committee: Committee, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _queryset(self, "ccg", committee.ccgs.order_by("name"))
         _queryset(self, "function", committee.functions.order_by("number"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        details = (cleaned.get("interest_details") or "").strip()
+        if cleaned.get("has_interest") == "yes" and not details:
+            self.add_error("interest_details", "Describe your interest in this decision")
+        cleaned["chair_declaration"] = (
+            f"Interest declared: {details}"
+            if cleaned.get("has_interest") == "yes"
+            else "No interest declared."
+        )
+        return cleaned
 
 
 class SupersedeItemField(forms.ModelChoiceField):

@@ -43,6 +43,13 @@ def _require_composition(committee: Committee, on: dt.date) -> None:
         )
 
 
+def _require_no_vote_blockers(item: AgendaItem) -> None:
+    """Refuse while an app above says the item may not go to the vote (a flagged conflict unruled)."""
+    reasons = hooks.reasons_not_to_vote(item)
+    if reasons:
+        raise ValidationError(reasons)
+
+
 @transaction.atomic
 def decision_propose(*, item: AgendaItem, resolution: str, by: User, reason: str) -> Decision:
     """Put a resolution to the committee on an item for decision."""
@@ -57,6 +64,7 @@ def decision_propose(*, item: AgendaItem, resolution: str, by: User, reason: str
     on = _meeting_date(item.meeting)
     _check_may_decide(committee, item.ccg, item.function, on)
     _require_composition(committee, on)
+    _require_no_vote_blockers(item)
     decision = Decision(
         committee=committee,
         item=item,
@@ -88,6 +96,7 @@ def vote_open(*, decision: Decision, by: User) -> Decision:
     quorum = selectors.item_quorum(decision.item, committee=decision.committee)
     if not quorum.quorate:
         raise ValidationError(f"The item cannot carry a decision. {quorum.explanation}")
+    _require_no_vote_blockers(decision.item)
     _move(decision, DecisionStatus.VOTING, by=by, reason="Vote opened")
     return decision
 
@@ -136,6 +145,8 @@ def vote_close(*, decision: Decision, by: User) -> Decision:
     require_meeting_started(decision.item.meeting, "the vote can be closed")
     if decision.status != DecisionStatus.VOTING:
         raise ValidationError("The vote is not open.")
+    # Someone flagged may have joined after the vote opened (an attendee arriving): rule on them first.
+    _require_no_vote_blockers(decision.item)
     quorum = selectors.item_quorum(decision.item, committee=decision.committee)
     if not quorum.quorate:
         raise ValidationError(f"The item cannot carry a decision. {quorum.explanation}")
@@ -244,19 +255,31 @@ def virtual_decision_take(
     function: Function,
     resolution: str,
     urgency_reason: str,
+    chair_declaration: str,
     matter: Matter | None = None,
     by: User,
 ) -> Decision:
-    """The chair's action between meetings, where the terms allow it; the next meeting ratifies it."""
+    """The chair's action between meetings, where the terms allow it; the next meeting ratifies it.
+
+    The chair declares their interest in the matter (or that they have none), and may not act alone
+    where an interest of theirs on the register touches it and has not been managed.
+    """
     _require(permissions.can_approve(by, committee), "Only the chair takes decisions by chair's action.")
     terms = selectors.approved_terms(committee)
     if terms is None or not terms.allows_virtual_decisions:
         raise ValidationError(f"{committee}'s terms of reference do not allow decisions between meetings.")
     if not urgency_reason.strip():
         raise ValidationError({"urgency_reason": "Say why the decision could not wait for the next meeting."})
+    if not chair_declaration.strip():
+        raise ValidationError(
+            {"chair_declaration": "Declare your interest in the matter, or that you have none."}
+        )
     today = timezone.localdate()
     _check_may_decide(committee, ccg, function, today)
     _require_composition(committee, today)
+    blockers = hooks.reasons_not_to_take_chairs_action(committee, ccg, function, matter, by.pk)
+    if blockers:
+        raise ValidationError(blockers)
     decision = Decision(
         committee=committee,
         ccg=ccg,
@@ -266,6 +289,7 @@ def virtual_decision_take(
         decided_on=today,
         virtual=True,
         urgency_reason=urgency_reason,
+        chair_declaration=chair_declaration.strip(),
         outcome="carried",
         vote_summary="Taken by chair's action between meetings, for ratification at the next meeting.",
     )

@@ -167,8 +167,8 @@ def exclusion_record(
 ) -> Exclusion:
     """Take a member out of an item's vote and quorum (the chair's ruling on a declared interest)."""
     _require(
-        item.committee is not None and permissions.can_run_vote(by, item.committee),
-        "Only the chair or the meeting's governance officer may rule on exclusions.",
+        permissions.can_rule_on_item(by, item),
+        "Only the chair, whoever chairs the item or the governance officer may rule on exclusions.",
     )
     require_meeting_started(
         item.meeting,
@@ -216,8 +216,8 @@ def exclusion_lift(*, item: AgendaItem, person: Person, by: User, reason: str) -
     if exclusion is None:
         return
     _require(
-        item.committee is not None and permissions.can_run_vote(by, item.committee),
-        "Only the chair or the meeting's governance officer may rule on exclusions.",
+        permissions.can_rule_on_item(by, item),
+        "Only the chair, whoever chairs the item or the governance officer may rule on exclusions.",
     )
     require_meeting_started(item.meeting, "the chair may rule that a member takes part after all")
     _require_minutes_open(item.meeting)

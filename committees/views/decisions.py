@@ -350,6 +350,7 @@ def virtual_decision_create(request: AuthenticatedRequest, pk: int) -> HttpRespo
                 function=form.cleaned_data["function"],
                 resolution=form.cleaned_data["resolution"],
                 urgency_reason=form.cleaned_data["urgency_reason"],
+                chair_declaration=form.cleaned_data["chair_declaration"],
                 by=request.user,
             )
         except ValidationError as error:
@@ -370,7 +371,9 @@ def virtual_decision_create(request: AuthenticatedRequest, pk: int) -> HttpRespo
             "caption": committee.name,
             "title": "Take a decision by chair's action",
             "intro": "Only for a decision that cannot wait for the next meeting. It is recorded as approved "
-            "by you now, and the next meeting of the committee is asked to ratify it.",
+            "by you now, and the next meeting of the committee is asked to ratify it. You declare your own "
+            "interest in it first: where an interest of yours on the register touches it and no mitigation "
+            "has been agreed, the decision is for someone without the conflict.",
             "button": "Take the decision",
             "cancel": (committee.name, reverse("committee-detail", args=[committee.pk])),
             "crumbs": _committee_crumbs(committee),

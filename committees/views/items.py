@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cocomm.models import Person
 from cocomm.views import AuthenticatedRequest
-from committees import permissions, selectors, services
+from committees import hooks, permissions, selectors, services
 from committees.choices import DecisionStatus, MinutesStatus, Purpose, Session
 from committees.forms.decisions import DecisionProposeForm, ExclusionForm, VoteForm
 from committees.forms.items import NoteForm, PaperForm
@@ -92,8 +92,17 @@ def _item_page(
         and item.ratifies.ratified_at_id is None
         and permissions.can_run_vote(user, item.ratifies.committee),
         "refusal": refusal,
+        "flagged": hooks.flagged_people(item) if committee is not None and not item.standard else [],
         "crumbs": _meeting_crumbs(meeting),
     }
+    if (
+        runs_vote
+        and not frozen
+        and quorum is not None
+        and (decision is None or decision.status == DecisionStatus.DRAFT)
+    ):
+        # Said before the chair tries, not only as a refusal after.
+        context["vote_blocked"] = hooks.reasons_not_to_vote(item)
     if context["manages"] and (started or forms.get("note_form")):
         context["note_form"] = forms.get("note_form") or NoteForm(
             initial={"discussion_note": item.discussion_note}, prefix="note"

@@ -115,8 +115,8 @@ class DeclarationForm(NHSForm):
     )
     consent_to_publish = yes_no_field(
         "Do you consent to this entry being published?",
-        required_message="Select whether the entry may be published",
-        initial="yes",
+        # No answer is chosen in advance: publishing is the declarant's decision to make, every time.
+        required_message="Select yes or no: may this entry be published?",
         help_text="Decision-makers' interests are published unless there is a good reason, such as a "
         "risk to personal safety.",
     )

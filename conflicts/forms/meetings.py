@@ -16,7 +16,46 @@ from conflicts.models import Declaration, ReferralRoute, Ruling
 
 class InterestChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Declaration) -> str:
-        return f"{obj.person}: {obj.get_interest_type_display().lower()} interest in {obj.concerns}"
+        return (
+            f"{obj.get_interest_type_display()} interest in {obj.concerns}: {obj.description} "
+            f"(declared {obj.declared_on:%-d %B %Y})"
+        )
+
+
+class ChoosePersonForm(NHSForm):
+    """First step of recording a ruling: whose declaration it is (their register entries follow)."""
+
+    person = PersonChoiceField(
+        label="Who is declaring",
+        queryset=Person.objects.none(),
+        empty_label="Choose a member or attendee",
+        error_messages={
+            "required": "Select who is declaring an interest",
+            "invalid_choice": "Select one of the members or attendees listed",
+        },
+    )
+
+    def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _queryset(self, "person", people)
+
+
+class ItemChairForm(NHSForm):
+    person = PersonChoiceField(
+        label="Who chairs this item",
+        queryset=Person.objects.none(),
+        empty_label="Choose a voting member without a conflict",
+        help_text="A voting member present and not flagged on the item. They rule on the declarations.",
+        error_messages={
+            "required": "Select the member who chairs this item",
+            "invalid_choice": "Select one of the members listed",
+        },
+    )
+    reason = forms.CharField(label="Note for the minutes (optional)", required=False, max_length=2000)
+
+    def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _queryset(self, "person", people)
 
 
 class ItemDeclarationForm(NHSForm):
@@ -43,24 +82,42 @@ class ItemDeclarationForm(NHSForm):
         help_text="Anyone who stays without voting, or leaves, does not count towards the item's quorum.",
         error_messages={"required": "Select the chair's ruling"},
     )
+    ruling_reason = forms.CharField(
+        label="Reason for the ruling",
+        required=False,
+        max_length=4000,
+        widget=_textarea(2),
+        help_text="Needed when they may take part: say why the interest does not stop them.",
+    )
     papers_withheld = forms.BooleanField(label="Papers for the item were withheld from them", required=False)
     interest = InterestChoiceField(
         label="The entry on the register of interests (optional)",
         queryset=Declaration.objects.none(),
         required=False,
         empty_label="None, or not yet on the register",
-        error_messages={"invalid_choice": "Select one of the register entries listed"},
+        error_messages={"invalid_choice": "Select one of their register entries listed"},
     )
 
     def __init__(
-        self, *args: Any, people: QuerySet[Person], interests: QuerySet[Declaration], **kwargs: Any
+        self,
+        *args: Any,
+        people: QuerySet[Person],
+        interests: QuerySet[Declaration],
+        fixed_person: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         _queryset(self, "person", people)
         _queryset(self, "interest", interests)
+        if fixed_person:
+            # The person was chosen first, so the register entries listed are theirs alone.
+            self.fields["person"].widget = forms.HiddenInput()
+        self.order_fields(["person", "interest", "statement", "ruling", "ruling_reason", "papers_withheld"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if cleaned.get("ruling") == Ruling.NOTED and not (cleaned.get("ruling_reason") or "").strip():
+            self.add_error("ruling_reason", "Say why they may take part despite the interest")
         person, interest = cleaned.get("person"), cleaned.get("interest")
         if person is not None and interest is not None and interest.person_id != person.pk:
             self.add_error("interest", f"That entry is not {person}'s")

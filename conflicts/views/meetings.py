@@ -11,15 +11,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cocomm.models import Person
 from cocomm.views import AuthenticatedRequest
+from committees import permissions as committee_permissions
 from committees.choices import Purpose
 from committees.models import AgendaItem, Meeting
 from committees.selectors import item_quorum, meeting_get, meeting_started
 from conflicts import permissions, selectors, services
-from conflicts.forms.meetings import ItemDeclarationForm, ReferralForm
+from conflicts.forms.meetings import ChoosePersonForm, ItemChairForm, ItemDeclarationForm, ReferralForm
 from conflicts.models import Ruling
 from conflicts.views._common import _home, _not_found
 
@@ -37,6 +38,16 @@ class LikelyConflict:
     name: str
     reason: str
     direct: bool
+    status: selectors.FlagStatus | None = None
+
+    @property
+    def record_url(self) -> str:
+        """The ruling form, pre-filled with the person and the register entry behind the flag."""
+        if self.status is None:
+            return ""
+        flag = self.status.flag
+        query = f"?person={flag.person_id}" + (f"&interest={flag.interest_id}" if flag.interest_id else "")
+        return reverse("item-declarations", args=[flag.item_id]) + query + "#record"
 
 
 @dataclass(frozen=True)
@@ -53,10 +64,7 @@ def meeting_checklist(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     rows = [
         ChecklistRow(
             check,
-            [
-                LikelyConflict(check.names.get(f.person_id, "A member"), f.reason, f.direct)
-                for f in check.flags
-            ],
+            [LikelyConflict(st.name, st.flag.reason, st.flag.direct, st) for st in check.statuses],
         )
         for check in selectors.meeting_checklist(meeting)
     ]
@@ -77,11 +85,42 @@ def _item_url(item: AgendaItem, anchor: str = "") -> str:
     return reverse("item-declarations", args=[item.pk]) + (f"#{anchor}" if anchor else "")
 
 
-def _ruling_form(item: AgendaItem, data: Any = None) -> ItemDeclarationForm:
+def _chosen_person(item: AgendaItem, raw: str | None) -> Person | None:
+    if not raw or not raw.isdigit():
+        return None
+    return selectors.people_at_item(item).filter(pk=int(raw)).first()
+
+
+def _ruling_form(
+    item: AgendaItem, data: Any = None, *, person: Person | None = None, interest_id: str | None = None
+) -> ItemDeclarationForm:
+    """The ruling form for one person: their register entries declared by the meeting, and no one else's."""
     people = selectors.people_at_item(item)
-    on = timezone.localtime(item.meeting.starts_at).date()
-    interests = selectors.current_interests([p.pk for p in people], on).order_by("person__full_name", "pk")
-    return ItemDeclarationForm(data, people=people, interests=interests, prefix="ruling")
+    interests = selectors.interests_for_ruling(item, person)
+    initial: dict[str, Any] = {}
+    if person is not None:
+        initial["person"] = person.pk
+        chosen = (
+            interests.filter(pk=int(interest_id)).first() if interest_id and interest_id.isdigit() else None
+        )
+        if chosen is not None:
+            initial["interest"] = chosen.pk
+            initial["statement"] = f"{chosen.get_interest_type_display()} interest in {chosen.concerns}: " + (
+                chosen.description
+            )
+    return ItemDeclarationForm(
+        data,
+        people=people,
+        interests=interests,
+        fixed_person=person is not None,
+        initial=initial,
+        prefix="ruling",
+    )
+
+
+def _may_rule(user: Any, item: AgendaItem) -> bool:
+    assert item.committee is not None
+    return permissions.can_rule(user, item.committee) or committee_permissions.can_rule_on_item(user, item)
 
 
 def _item_page(
@@ -90,13 +129,20 @@ def _item_page(
     *,
     ruling_form: ItemDeclarationForm | None = None,
     referral_form: ReferralForm | None = None,
+    chair_form: ItemChairForm | None = None,
 ) -> HttpResponse:
     assert item.committee is not None
-    rules_here = permissions.can_rule(request.user, item.committee)
+    rules_here = _may_rule(request.user, item)
     quorum = item_quorum(item) if item.purpose == Purpose.DECISION else None
     referral = selectors.referral_of(item)
+    check = selectors.item_check(item)
+    choose_form = None
     if rules_here and ruling_form is None:
-        ruling_form = _ruling_form(item)
+        person = _chosen_person(item, request.GET.get("person"))
+        if person is not None:
+            ruling_form = _ruling_form(item, person=person, interest_id=request.GET.get("interest"))
+        else:
+            choose_form = ChoosePersonForm(people=selectors.people_at_item(item))
     if (
         rules_here
         and referral_form is None
@@ -106,7 +152,19 @@ def _item_page(
         and not quorum.quorate
     ):
         referral_form = ReferralForm(committees=selectors.referral_targets(item), prefix="refer")
-    form_errors = bool((ruling_form and ruling_form.errors) or (referral_form and referral_form.errors))
+    names_chair = (
+        check is not None
+        and check.chair_flagged
+        and check.vice_chair is None
+        and permissions.can_rule(request.user, item.committee)
+    )
+    if names_chair and chair_form is None:
+        chair_form = ItemChairForm(people=selectors.people_to_chair(item), prefix="chair")
+    form_errors = bool(
+        (ruling_form and ruling_form.errors)
+        or (referral_form and referral_form.errors)
+        or (chair_form and chair_form.errors)
+    )
     return render(
         request,
         "conflicts/item_declarations.html",
@@ -114,13 +172,19 @@ def _item_page(
             "item": item,
             "meeting": item.meeting,
             "declarations": selectors.item_declarations_of(item),
+            "check": check,
             "quorum": quorum,
             "referral": referral,
             "ruling_form": ruling_form if rules_here else None,
+            "choose_form": choose_form,
+            "declarant": _chosen_person(item, str(ruling_form["person"].value()))
+            if ruling_form is not None and ruling_form["person"].is_hidden
+            else None,
             "referral_form": referral_form if rules_here else None,
             # Before the meeting the chair may only withhold a member's papers (they leave the item).
             "before_start": not meeting_started(item.meeting),
             "leaves_label": Ruling.LEAVES.label,
+            "chair_form": chair_form if names_chair else None,
             "form_errors": form_errors,
             "crumbs": [
                 *_meeting_crumbs(item.meeting),
@@ -137,9 +201,10 @@ def item_declarations(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assert item.committee is not None
     if request.method != "POST":
         return _item_page(request, item)
-    if not permissions.can_rule(request.user, item.committee):
+    if not _may_rule(request.user, item):
         raise _not_found()
-    form = _ruling_form(item, request.POST)
+    person = _chosen_person(item, request.POST.get("ruling-person"))
+    form = _ruling_form(item, request.POST, person=person)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -148,6 +213,7 @@ def item_declarations(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 person=data["person"],
                 statement=data["statement"],
                 ruling=data["ruling"],
+                ruling_reason=data["ruling_reason"],
                 interest=data["interest"],
                 papers_withheld=data["papers_withheld"],
                 by=request.user,
@@ -189,3 +255,30 @@ def item_refer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
             return redirect(_item_url(item, "referral"))
     return _item_page(request, item, referral_form=form)
+
+
+@login_required
+@require_POST
+def item_chair_name(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Name the member who chairs an item because the chair is conflicted and no vice-chair is free."""
+    item = selectors.agenda_item_for_rulings(request.user, pk)
+    assert item.committee is not None
+    if not permissions.can_rule(request.user, item.committee):
+        raise _not_found()
+    form = ItemChairForm(request.POST, people=selectors.people_to_chair(item), prefix="chair")
+    if form.is_valid():
+        try:
+            chair = services.item_chair_name(
+                item=item,
+                person=form.cleaned_data["person"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.attach(error)
+        else:
+            messages.success(
+                request, f"{chair.person} chairs item {item.number} and rules on its declarations."
+            )
+            return redirect(_item_url(item, "item-chair"))
+    return _item_page(request, item, chair_form=form)

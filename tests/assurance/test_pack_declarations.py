@@ -78,6 +78,7 @@ def a_meeting_of_undecided_items(scene: Scene, on: dt.date = dt.date(2016, 11, 1
         person=board.person("lay_member"),
         statement=NOTING_STATEMENT,
         ruling=Ruling.NOTED,
+        ruling_reason="The carers update asks nothing of the centre",
         interest=interest,
         by=chair,
     )

@@ -176,7 +176,7 @@ def test_lancashire_norths_tie_was_decided_by_nhs_englands_casting_vote_and_the_
 
     assert decision.casting_vote_used is True
     assert decision.outcome == Outcome.CARRIED
-    assert decision.vote_summary.startswith("3 for, 3 against")
+    assert decision.vote_summary.startswith("2 for, 2 against, 1 abstaining")
     assert decision.item is not None
     minutes = Minutes.objects.get(meeting=decision.item.meeting)
     assert "tied; NHS England's casting vote decided it, so the motion was carried." in minutes.text

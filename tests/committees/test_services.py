@@ -349,6 +349,7 @@ def test_a_chairs_action_needs_terms_that_allow_it(level3_ccg: CCG) -> None:
             function=Function.objects.get(number=11),
             resolution="Pay the locum",
             urgency_reason="Practice closes on Friday",
+            chair_declaration="No interest declared.",
             by=board.user("lay_chair"),
         )
 
@@ -363,6 +364,7 @@ def test_a_chairs_action_is_recorded_with_its_urgency_and_listed_for_ratificatio
             function=Function.objects.get(number=11),
             resolution="Pay the locum",
             urgency_reason=" ",
+            chair_declaration="No interest declared.",
             by=chair,
         )
     with pytest.raises(PermissionDenied):
@@ -372,6 +374,7 @@ def test_a_chairs_action_is_recorded_with_its_urgency_and_listed_for_ratificatio
             function=Function.objects.get(number=11),
             resolution="Pay the locum",
             urgency_reason="Urgent",
+            chair_declaration="No interest declared.",
             by=board.user("gp_one"),
         )
     decision = services.virtual_decision_take(
@@ -380,6 +383,7 @@ def test_a_chairs_action_is_recorded_with_its_urgency_and_listed_for_ratificatio
         function=Function.objects.get(number=11),
         resolution="Reimburse locum cover",
         urgency_reason="The practice would close before the next meeting",
+        chair_declaration="No interest declared.",
         by=chair,
     )
     assert (decision.virtual, decision.status, decision.ratified_at) == (True, DecisionStatus.APPROVED, None)

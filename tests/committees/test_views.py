@@ -835,6 +835,7 @@ def test_a_chairs_action_is_taken_and_ratified_at_the_next_meeting(
             "function": Function.objects.get(number=3).pk,
             "resolution": "Approve the temporary list closure",
             "urgency_reason": "The practice lost two GPs this week",
+            "has_interest": "no",
         },
     )
     decision = Decision.objects.get(virtual=True)

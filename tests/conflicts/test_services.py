@@ -39,7 +39,9 @@ def board(level3_ccg: CCG) -> Board:
     return pccc(level3_ccg)
 
 
-def partner_interest(board: Board, ccg: CCG, practice, key: str = "gp_one") -> Declaration:  # type: ignore[no-untyped-def]
+def partner_interest(
+    board: Board, ccg: CCG, practice, key: str = "gp_one", declared_on: dt.date | None = None
+) -> Declaration:  # type: ignore[no-untyped-def]
     return services.declaration_make(
         ccg=ccg,
         person=board.person(key),
@@ -48,6 +50,7 @@ def partner_interest(board: Board, ccg: CCG, practice, key: str = "gp_one") -> D
         description="Partner at the practice",
         practice=practice,
         interest_from=dt.date(2010, 1, 1),
+        declared_on=declared_on,
         by=board.user(key),
     )
 
@@ -200,7 +203,8 @@ def test_ruling_that_a_member_leaves_takes_them_out_of_the_vote_and_quorum_and_t
     board: Board, level3_ccg: CCG
 ) -> None:
     practice = PracticeFactory(ccg=level3_ccg)
-    interest = partner_interest(board, level3_ccg, practice)
+    # On the register before the meeting, so the ruling may name it.
+    interest = partner_interest(board, level3_ccg, practice, declared_on=dt.date(2016, 1, 4))
     item = list_closure_item(board, level3_ccg, practice)
     chair = board.user("lay_chair")
     assert item_quorum(item).quorate
@@ -227,6 +231,7 @@ def test_ruling_that_a_member_leaves_takes_them_out_of_the_vote_and_quorum_and_t
         person=board.person("gp_one"),
         statement="Partner; reconsidered",
         ruling=Ruling.NOTED,
+        ruling_reason="The closure does not change the partners' income",
         by=chair,
     )
     assert item_quorum(item).quorate
@@ -442,6 +447,7 @@ def test_the_minutes_list_every_declaration_ruling_and_referral(board: Board, le
         person=board.person("lay_member"),
         statement="Patient at the practice",
         ruling=Ruling.NOTED,
+        ruling_reason="Being a patient gives no stake in the decision",
         by=chair,
     )
     services.item_declaration_rule(

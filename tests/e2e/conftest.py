@@ -57,6 +57,18 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture
+def axe_page(browser: Browser) -> Iterator[Page]:
+    """As `page`, but the pages' Content-Security-Policy is set aside: the accessibility checks inject
+    axe-core as a script of their own, which the policy rightly refuses. Only those checks use it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", bypass_csp=True)
+    context.route(OFFLINE_HOSTS, lambda route: route.abort())
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def demo_data(transactional_db: None) -> None:
     """The demonstration data, loaded as `manage.py load_demo` does (lowest layer first)."""
     by = system_user()

@@ -50,8 +50,9 @@ def log_in(page: Page, live_server: LiveServer, username: str) -> None:
 
 
 def test_each_roles_main_pages_have_no_accessibility_violations(
-    page: Page, live_server: LiveServer, transactional_db: None
+    axe_page: Page, live_server: LiveServer, transactional_db: None
 ) -> None:
+    page = axe_page
     call_command("load_demo", stdout=StringIO())
     camden_application = LevelApplication.objects.get(ccg__ods_code="07R")
     blackpool_pack = AssurancePack.objects.get(ccg__ods_code="00R")

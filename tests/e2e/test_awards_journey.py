@@ -18,8 +18,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_flagged_award_reads_in_words_and_its_pages_are_accessible(
-    page: Page, live_server: LiveServer, transactional_db: None
+    axe_page: Page, live_server: LiveServer, transactional_db: None
 ) -> None:
+    page = axe_page
     call_command("load_demo", stdout=StringIO())
     decision = ProcurementRecord.objects.get().decision_id
     problems = []

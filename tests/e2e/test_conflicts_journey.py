@@ -86,6 +86,10 @@ def test_a_declared_interest_is_flagged_ruled_on_and_changes_the_quorum(
     page.get_by_label("Financial", exact=True).check()
     page.get_by_label("Description of the interest").fill("Partner at the practice")
     page.get_by_label("Practice concerned (if any)").select_option(label="Castle Hill Surgery (P81001)")
+    # Consent to publish is asked, never assumed: neither answer is chosen when the form opens.
+    consent = page.get_by_role("group", name="Do you consent to this entry being published?")
+    expect(consent.get_by_role("radio", checked=True)).to_have_count(0)
+    consent.get_by_label("Yes", exact=True).check()
     page.get_by_role("button", name="Make the declaration").click()
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Your declaration is on the register")
     expect(page.locator("main table")).to_contain_text("Financial in Castle Hill Surgery")
@@ -105,12 +109,13 @@ def test_a_declared_interest_is_flagged_ruled_on_and_changes_the_quorum(
     card.get_by_role("link", name=re.compile("Declarations and rulings on item")).click()
     verdict = page.locator("#quorum-verdict")
     expect(verdict).to_contain_text("Quorate")
-    page.get_by_label("Who declared").select_option(label="Gp One")
+    page.get_by_label("Who is declaring").select_option(label="Gp One")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("#declarant")).to_have_text("Gp One")
     page.get_by_label("What was declared").fill("Partner at Castle Hill Surgery")
     page.get_by_label("Leaves the meeting for the item").check()
-    page.get_by_label("The entry on the register of interests (optional)").select_option(
-        label="Gp One: financial interest in Castle Hill Surgery (P81001)"
-    )
+    # Only Gp One's own register entries are offered.
+    page.get_by_label("The entry on the register of interests (optional)").select_option(index=1)
     page.get_by_role("button", name="Record the ruling").click()
 
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text(
