@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
+from cocomm.audited_history import AuditedHistory
 from cocomm.models import CCG
 
 sha256_hex = RegexValidator(r"^[0-9a-f]{64}$", "A SHA-256 is 64 lower-case hexadecimal characters.")
@@ -74,7 +74,7 @@ class AssurancePack(models.Model):
         help_text="Generation runs started since it was last queued (a killed worker's run counts).",
     )
     finished_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["ccg", "-period_end", "-version"]
@@ -143,7 +143,7 @@ class PackReview(models.Model):
         "cocomm.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     responded_on = models.DateField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-reviewed_on"]

@@ -9,7 +9,7 @@ not used on audited models.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import IntegrityError, models, transaction
 
 from cocomm.models import User
 
@@ -23,15 +23,28 @@ class Reason:
     DEMO_DATA = "Demonstration data loaded"
     ROLE_STARTED_ON_DATE = "Role reached its start date"
     ROLE_ENDED_ON_DATE = "Role reached its end date"
+    AUDIT_CHECK = "Audit chains checked"
+    SYSTEM_ACCOUNT = "Account for automatic changes created"
+    ANONYMOUS_PLACEHOLDER = "Placeholder for visitors who are not logged in (django-guardian)"
 
 
 def system_user() -> User:
     """The account that automated changes (commands, scheduled tasks) are made by."""
     user_model = get_user_model()
-    user, _ = user_model.objects.get_or_create(
-        username=SYSTEM_USERNAME,
-        defaults={"first_name": "cocomm", "last_name": "(automatic)", "is_active": False},
-    )
+    try:
+        return user_model.objects.get(username=SYSTEM_USERNAME)
+    except user_model.DoesNotExist:
+        pass
+    user = user_model(username=SYSTEM_USERNAME, first_name="cocomm", last_name="(automatic)", is_active=False)
+    # The account that authors automatic changes authors its own creation, so even this first
+    # history row names who made it.
+    user._history_user = user  # type: ignore[attr-defined]
+    user._change_reason = Reason.SYSTEM_ACCOUNT  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # created meanwhile by another process
+        return user_model.objects.get(username=SYSTEM_USERNAME)
     return user
 
 

@@ -15,7 +15,8 @@ from django.db.models import Q
 from guardian.mixins import GuardianUserMixin
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history import register as register_history
-from simple_history.models import HistoricalRecords
+
+from cocomm.audited_history import AuditedHistory
 
 ods_ccg_code = RegexValidator(r"^[0-9]{2}[A-Z0-9]$", "A CCG's ODS code is three characters, such as 02A.")
 ods_org_code = RegexValidator(r"^[A-Z0-9]{3,6}$", "An ODS code is 3 to 6 capital letters and digits.")
@@ -33,7 +34,13 @@ class User(GuardianUserMixin, AbstractUser):
 
 def anonymous_user_for_guardian(user_model: type[User]) -> User:
     """Build django-guardian's anonymous user for our custom user model."""
-    return user_model(username="AnonymousUser", is_active=False)
+    from cocomm.audit import Reason, system_user  # the audit helper imports this module
+
+    user = user_model(username="AnonymousUser", is_active=False)
+    # guardian saves it; its history row then names the automatic account as author.
+    user._history_user = system_user()  # type: ignore[attr-defined]
+    user._change_reason = Reason.ANONYMOUS_PLACEHOLDER  # type: ignore[attr-defined]
+    return user
 
 
 class AreaTeam(models.Model):
@@ -41,7 +48,7 @@ class AreaTeam(models.Model):
 
     ods_code = models.CharField("ODS code", max_length=5, unique=True, validators=[ods_org_code])
     name = models.CharField(max_length=200, unique=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -63,7 +70,7 @@ class CCG(models.Model):
         blank=True,
         help_text="The CCG's weighted population, used to share out common resources.",
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -93,7 +100,7 @@ class Locality(models.Model):
 
     ccg = models.ForeignKey(CCG, on_delete=models.CASCADE, verbose_name="CCG", related_name="localities")
     name = models.CharField(max_length=200)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["ccg", "name"]
@@ -127,7 +134,7 @@ class Practice(models.Model):
         help_text="Registered patients.",
         validators=[MinValueValidator(0)],
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -156,7 +163,7 @@ class Organisation(models.Model):
     ccgs = models.ManyToManyField(
         CCG, blank=True, related_name="organisations", help_text="CCGs it works with."
     )
-    history = HistoricalRecords(m2m_fields=[ccgs])
+    history = AuditedHistory(m2m_fields=[ccgs])
 
     class Meta:
         ordering = ["name"]
@@ -175,7 +182,7 @@ class Person(models.Model):
     user = models.OneToOneField(
         "cocomm.User", on_delete=models.PROTECT, null=True, blank=True, related_name="person"
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["full_name"]
@@ -223,7 +230,7 @@ class Role(models.Model):
         null=True, blank=True, help_text="The first day without the role; empty while it goes on."
     )
     status = models.CharField(max_length=10, choices=RoleStatus.choices, default=RoleStatus.SCHEDULED)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["user", "kind", "-starts_on"]
@@ -256,4 +263,34 @@ class Role(models.Model):
 
 # The user model is swappable, so its history is registered rather than declared (fields.E300).
 # Password hashes and log-in times are not governance facts and stay out of the history.
-register_history(User, excluded_fields=["password", "last_login"], app="cocomm")
+# Log-ins save last_login alone, which AuditedHistory therefore does not record (no authorless rows).
+register_history(User, records_class=AuditedHistory, excluded_fields=["password", "last_login"], app="cocomm")
+
+
+class AuditCheck(models.Model):
+    """One run of the audit chain check (`audit_verify`): when, whether it held, and where not.
+
+    Written by the nightly task and read by administrators and NHS England reviewers. Each run is
+    a new row, never changed; its history row puts the run itself into the audit chain.
+    """
+
+    checked_at = models.DateTimeField()
+    ok = models.BooleanField()
+    database = models.CharField(max_length=20, help_text="postgresql, or sqlite for a local demo.")
+    guarded = models.BooleanField(help_text="Whether every history table refused UPDATE and DELETE.")
+    rows_checked = models.PositiveIntegerField(default=0)
+    rows_per_table = models.JSONField(default=dict, blank=True)
+    failure_table = models.CharField(max_length=100, blank=True)
+    failure_row_id = models.CharField(max_length=40, blank=True)
+    failure_reason = models.TextField(blank=True)
+    problems = models.JSONField(default=list, blank=True, help_text="Every problem found, in order.")
+    duration_ms = models.PositiveIntegerField(default=0)
+    checked_by = models.ForeignKey("cocomm.User", on_delete=models.PROTECT, related_name="+")
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        get_latest_by = ["checked_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Audit check of {self.checked_at:%Y-%m-%d %H:%M}: {'passed' if self.ok else 'failed'}"

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model
 
 from cocomm.audit import SYSTEM_USERNAME
-from cocomm.models import CCG, Practice, User
+from cocomm.models import CCG, Practice, RoleKind, RoleStatus, User
 
 AnyUser = User | AnonymousUser
 
@@ -58,3 +58,18 @@ def can_manage_roles(user: AnyUser) -> bool:
 
 def can_manage_area_teams(user: AnyUser) -> bool:
     return is_administrator(user)
+
+
+def is_nhse_reviewer(user: AnyUser) -> bool:
+    """An active NHS England reviewer of some area team."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and user.roles.filter(kind=RoleKind.NHSE_REVIEWER, status=RoleStatus.ACTIVE).exists()
+    )
+
+
+def can_view_audit_check(user: AnyUser) -> bool:
+    # The audit trail is the proof NHS England relies on: its reviewers and the administrators
+    # who keep the system see whether it still holds.
+    return is_administrator(user) or is_nhse_reviewer(user)

@@ -8,7 +8,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from cocomm import permissions
 from cocomm.audit import SYSTEM_USERNAME
-from cocomm.models import CCG, AreaTeam, Practice, Role, RoleStatus, User
+from cocomm.models import CCG, AreaTeam, AuditCheck, Practice, Role, RoleStatus, User
 from cocomm.permissions import AnyUser
 
 
@@ -78,3 +78,8 @@ def user_get(user: AnyUser, username: str) -> User:
     if found is None:
         raise Http404("No such person.")
     return found
+
+
+def audit_check_latest() -> AuditCheck | None:
+    """The most recent run of the audit chain check, if there has been one."""
+    return AuditCheck.objects.select_related("checked_by").order_by("-checked_at", "-pk").first()

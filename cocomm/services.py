@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from cocomm import permissions, roles
 from cocomm.audit import Reason, save_audited, system_user
+from cocomm.audit_verify import verify_history_chains
 from cocomm.models import (
     CCG,
     AreaTeam,
+    AuditCheck,
     Locality,
     Organisation,
     Person,
@@ -344,3 +346,30 @@ def roles_refresh(*, today: dt.date | None = None) -> list[Role]:
             _sync_groups(role.user, by=actor, reason=reason)
             changed.append(role)
     return changed
+
+
+# The audit chains ----------------------------------------------------------------------------
+
+
+def audit_check_run(*, by: User | None = None) -> AuditCheck:
+    """Walk every history chain and keep the result (the nightly check; also on demand)."""
+    by = by or system_user()
+    _require(permissions.is_administrator(by), "Only a system administrator may run the audit check.")
+    report = verify_history_chains()
+    first = report.first_problem
+    check = AuditCheck(
+        checked_at=report.checked_at,
+        ok=report.ok,
+        database=report.database,
+        guarded=report.guarded,
+        rows_checked=report.rows_checked,
+        rows_per_table=report.rows_per_table,
+        failure_table=first.table if first else "",
+        failure_row_id="" if first is None or first.row_id is None else str(first.row_id),
+        failure_reason=first.reason if first else "",
+        problems=[str(problem) for problem in report.problems],
+        duration_ms=report.duration_ms,
+        checked_by=by,
+    )
+    save_audited(check, by=by, reason=Reason.AUDIT_CHECK)
+    return check

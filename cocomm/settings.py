@@ -231,6 +231,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conflicts.tasks.campaign_reminders_task",
         "schedule": crontab(hour=8, minute=0),
     },
+    # The audit trail is checked every night; the result shows on the audit check page.
+    "audit-check": {"task": "cocomm.tasks.audit_check_run_task", "schedule": crontab(hour=2, minute=30)},
     # Packs asked for while the broker was down are sent once it answers again (the pack row is the outbox).
     "assurance-packs-send-waiting": {
         "task": "assurance.tasks.packs_send_waiting_task",

@@ -18,7 +18,14 @@ from cocomm import permissions, services
 from cocomm.forms import CCGEditForm, LoginCreateForm, PracticeEditForm, RoleEndForm, RoleGrantForm
 from cocomm.history import history_entries
 from cocomm.models import CCG, Practice, Role, RoleKind, User
-from cocomm.selectors import active_roles_of, ccg_get, practice_get, user_get, users_with_roles
+from cocomm.selectors import (
+    active_roles_of,
+    audit_check_latest,
+    ccg_get,
+    practice_get,
+    user_get,
+    users_with_roles,
+)
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -268,4 +275,21 @@ def role_end(request: AuthenticatedRequest, username: str, pk: int) -> HttpRespo
         request,
         "cocomm/role_end.html",
         {"person": person, "role": role, "form": form, "crumbs": _people_crumbs(person)},
+    )
+
+
+# The audit chain check (administrators and NHS England reviewers) --------------------------
+
+
+@login_required
+def audit_check(request: AuthenticatedRequest) -> HttpResponse:
+    """The last nightly check of the audit trail: whether every history chain still holds."""
+    if not permissions.can_view_audit_check(request.user):
+        raise Http404("No such page.")
+    check = audit_check_latest()
+    tables = sorted(check.rows_per_table.items()) if check is not None else []
+    return render(
+        request,
+        "cocomm/audit_check.html",
+        {"check": check, "tables": tables, "crumbs": [("Home", reverse("home"))]},
     )

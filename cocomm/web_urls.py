@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     # Django's LogoutView answers POST only, so a link or a prefetch cannot log anyone out.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("audit/", views.audit_check, name="audit-check"),
     path("people/", views.person_list, name="person-list"),
     path("people/new/", views.person_create, name="person-create"),
     path("people/<str:username>/", views.person_detail, name="person-detail"),

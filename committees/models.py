@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-from simple_history.models import HistoricalRecords
 
+from cocomm.audited_history import AuditedHistory
 from cocomm.models import CCG, AreaTeam, Organisation, Person, Practice
 from committees.choices import (
     AttendanceStatus,
@@ -54,7 +54,7 @@ class Committee(models.Model):
     functions = models.ManyToManyField(
         Function, blank=True, related_name="committees", help_text="The functions it may decide."
     )
-    history = HistoricalRecords(m2m_fields=[ccgs, functions])
+    history = AuditedHistory(m2m_fields=[ccgs, functions])
 
     class Meta:
         ordering = ["name"]
@@ -112,7 +112,7 @@ class TermsOfReference(models.Model):
         default=False,
         help_text="Whether the chair may take urgent decisions between meetings, for ratification later.",
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["committee", "-id"]
@@ -170,7 +170,7 @@ class Membership(models.Model):
     status = models.CharField(
         max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.SCHEDULED
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["committee", "office", "person__full_name"]
@@ -202,7 +202,7 @@ class Meeting(models.Model):
     place = models.CharField(max_length=300, blank=True)
     has_public_session = models.BooleanField(default=True)
     has_private_session = models.BooleanField(default=False)
-    history = HistoricalRecords(m2m_fields=[committees])
+    history = AuditedHistory(m2m_fields=[committees])
 
     class Meta:
         ordering = ["-starts_at"]
@@ -258,7 +258,7 @@ class AgendaItem(models.Model):
         help_text="The chair's action this item brings for ratification.",
     )
     discussion_note = models.TextField(blank=True, help_text="What was said, for the minutes.")
-    history = HistoricalRecords(m2m_fields=[practices, organisations])
+    history = AuditedHistory(m2m_fields=[practices, organisations])
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -276,7 +276,7 @@ class Paper(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
     title = models.CharField(max_length=300)
     file = models.FileField(upload_to="papers/%Y/%m/")
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["item", "id"]
@@ -292,7 +292,7 @@ class Attendance(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
     status = models.CharField(max_length=15, choices=AttendanceStatus.choices)
     note = models.CharField(max_length=200, blank=True, help_text="Such as the organisation they came from.")
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["meeting", "person__full_name"]
@@ -315,7 +315,7 @@ class Exclusion(models.Model):
     papers_withheld = models.BooleanField(
         default=False, help_text="The item's papers are withheld from them."
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["item", "person__full_name"]
@@ -341,7 +341,7 @@ class Matter(models.Model):
     raised_on = models.DateField()
     practices = models.ManyToManyField(Practice, blank=True, related_name="matters")
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="matters")
-    history = HistoricalRecords(m2m_fields=[practices, organisations])
+    history = AuditedHistory(m2m_fields=[practices, organisations])
 
     class Meta:
         ordering = ["-raised_on", "title"]
@@ -399,7 +399,7 @@ class Decision(models.Model):
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-decided_on", "-id"]
@@ -451,7 +451,7 @@ class DecisionVoter(models.Model):
     category = models.CharField(max_length=20, choices=MemberCategory.choices)
     eligible = models.BooleanField()
     reason = models.CharField(max_length=300, blank=True, help_text="Why they could not vote.")
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["decision", "-eligible", "person__full_name"]
@@ -470,7 +470,7 @@ class Vote(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="votes")
     choice = models.CharField(max_length=8, choices=VoteChoice.choices)
     recorded_by = models.ForeignKey("cocomm.User", on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["decision", "person__full_name"]
@@ -495,7 +495,7 @@ class Minutes(models.Model):
     approved_by = models.ForeignKey(
         "cocomm.User", on_delete=models.PROTECT, null=True, blank=True, related_name="approved_minutes"
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         verbose_name_plural = "minutes"
@@ -520,7 +520,7 @@ class Action(models.Model):
     owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="actions")
     due_on = models.DateField()
     status = models.CharField(max_length=6, choices=ActionStatus.choices, default=ActionStatus.OPEN)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
+from cocomm.audited_history import AuditedHistory
 from cocomm.models import CCG, Organisation, Person, Practice
 from committees.models import AgendaItem, Committee, Decision
 
@@ -66,7 +66,7 @@ class Declaration(models.Model):
     campaign = models.ForeignKey(
         "Campaign", on_delete=models.SET_NULL, null=True, blank=True, related_name="declarations"
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["person__full_name", "-declared_on"]
@@ -112,7 +112,7 @@ class ConflictSettings(models.Model):
     other_gift_limit = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("50"))
     hospitality_declare_from = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("25"))
     hospitality_approval_over = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("75"))
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         verbose_name_plural = "conflict settings"
@@ -147,7 +147,7 @@ class GiftOrHospitality(models.Model):
     )
     approved_on = models.DateField(null=True, blank=True)
     declared_by = models.ForeignKey("cocomm.User", on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-offered_on"]
@@ -203,7 +203,7 @@ class Breach(models.Model):
     outcome = models.TextField(blank=True)
     lessons_learned = models.TextField(blank=True)
     closed_on = models.DateField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-occurred_on"]
@@ -232,7 +232,7 @@ class Campaign(models.Model):
     opened_on = models.DateField()
     deadline = models.DateField()
     closed = models.BooleanField(default=False)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-opened_on"]
@@ -255,7 +255,7 @@ class CampaignRecipient(models.Model):
     reminded_days_before = models.JSONField(
         default=list, blank=True, help_text="Reminders sent, as days before the deadline."
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["campaign", "person__full_name"]
@@ -293,7 +293,7 @@ class ItemDeclaration(models.Model):
     )
     papers_withheld = models.BooleanField(default=False)
     ruled_by = models.ForeignKey("cocomm.User", on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["item", "person__full_name"]
@@ -312,7 +312,7 @@ class ItemChair(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="items_chaired")
     reason = models.TextField(help_text="Why the chair does not chair this item.")
     named_by = models.ForeignKey("cocomm.User", on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         verbose_name = "chair for an item"
@@ -341,7 +341,7 @@ class Referral(models.Model):
     new_item = models.OneToOneField(
         AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="referred_from"
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     def __str__(self) -> str:
         return f"{self.item} referred to {self.to_committee or self.get_route_display()}"
@@ -357,7 +357,7 @@ class ProcurementRecord(models.Model):
     conflicts_summary = models.TextField(
         blank=True, help_text="Conflicts declared and how they were managed."
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-decision__decided_on"]
@@ -398,7 +398,7 @@ class Award(models.Model):
     route = models.CharField(max_length=15, choices=ProcurementRoute.choices)
     starts_on = models.DateField("contract start")
     ends_on = models.DateField("contract end")
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-record__decision__decided_on", "-pk"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
+from cocomm.audited_history import AuditedHistory
 from cocomm.models import CCG
 from functions.models import Function, Level
 
@@ -20,7 +20,7 @@ class LevelAssignment(models.Model):
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="assignments")
     effective_from = models.DateField("effective from")
     note = models.TextField(blank=True, help_text="The approval behind it, such as NHS England's letter.")
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["ccg", "effective_from"]
@@ -134,7 +134,7 @@ class LevelApplication(models.Model):
     )
     decided_on = models.DateField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["ccg", "-effective_from"]
@@ -207,7 +207,7 @@ class ApplicationStep(models.Model):
     signed_off_by = models.CharField("signed off by", max_length=200)
     document = models.FileField(upload_to="level-applications/steps/", blank=True)
     note = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["application", "done_on", "pk"]
@@ -226,7 +226,7 @@ class ApplicationEvidence(models.Model):
     kind = models.CharField(max_length=30, choices=EvidenceKind.choices)
     document = models.FileField(upload_to="level-applications/evidence/", blank=True)
     received_on = models.DateField()
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["application", "kind", "received_on"]
@@ -284,7 +284,7 @@ class ReadinessAssessment(models.Model):
         default=list, blank=True, validators=[validate_principles], help_text="Principle numbers, 1 to 7."
     )
     stance = models.CharField(max_length=12, choices=Stance.choices)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["ccg", "function__number"]
@@ -304,7 +304,7 @@ class ReadinessAction(models.Model):
     owner = models.CharField(max_length=200, blank=True)
     due_on = models.DateField(null=True, blank=True)
     done = models.BooleanField(default=False)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["assessment", "done", "due_on", "pk"]
@@ -321,7 +321,7 @@ class SharedTeam(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     ccgs = models.ManyToManyField(CCG, related_name="shared_teams", verbose_name="CCGs")
-    history = HistoricalRecords(m2m_fields=[ccgs])
+    history = AuditedHistory(m2m_fields=[ccgs])
 
     class Meta:
         ordering = ["name"]
@@ -339,7 +339,7 @@ class SharedTeamPost(models.Model):
         Function, on_delete=models.PROTECT, null=True, blank=True, related_name="shared_team_posts"
     )
     wte = models.DecimalField("WTE", max_digits=6, decimal_places=2)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["team", "band"]

@@ -66,6 +66,7 @@ def ccg_list(request: AuthenticatedRequest) -> HttpResponse:
             "groups": groups,
             "today": today,
             "sees_all": core_permissions.is_administrator(request.user),
+            "sees_audit_check": core_permissions.can_view_audit_check(request.user),
             "crumbs": [("Home", reverse("home"))],
         },
     )

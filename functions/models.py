@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from cocomm.audited_history import AuditedHistory
 from cocomm.models import AreaTeam
 from functions.choices import Right
 
@@ -18,7 +18,7 @@ class LevelScheme(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -34,7 +34,7 @@ class Level(models.Model):
     number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["scheme", "number"]
@@ -54,7 +54,7 @@ class Function(models.Model):
     )
     name = models.CharField(max_length=300)
     description = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["number"]
@@ -83,7 +83,7 @@ class DecisionRight(models.Model):
     reasoning = models.TextField(
         blank=True, help_text="Why this is the right at this level, with its source."
     )
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["level__scheme", "level__number", "function__number"]
@@ -100,7 +100,7 @@ class AreaTeamScheme(models.Model):
 
     area_team = models.OneToOneField(AreaTeam, on_delete=models.CASCADE, related_name="scheme_choice")
     scheme = models.ForeignKey(LevelScheme, on_delete=models.PROTECT, related_name="area_teams")
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["area_team"]

@@ -80,6 +80,11 @@ def test_a_fresh_sqlite_database_migrates_and_takes_the_demo_twice(tmp_path: Pat
     # The second load added nothing: every count is what one load makes.
     # 23 declarations: the Greater Preston GP's shareholding that the demo award's cross-check flags.
     assert counts.stdout.split() == ["15", "22", "98", "7", "15", "15", "18", "12", "17", "23", "1", "1"]
+    # The history written on SQLite hashes as it does on PostgreSQL; SQLite says it is not protected.
+    verify = _manage("audit_verify", env=env)
+    assert verify.returncode == 0, verify.stderr
+    assert "Every history chain holds." in verify.stdout
+    assert "not protected by a trigger" in verify.stdout
 
 
 def test_migrations_match_the_models() -> None:
