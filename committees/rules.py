@@ -57,6 +57,9 @@ class Seat:
     category: MemberCategory
     voting: bool
     office: Office = Office.MEMBER
+    # Who holds the seat: two members may share a name, category and office (two executives called
+    # Sarah Jones), and each must still count once, so a seat is told apart by its holder, not its label.
+    person_id: int | None = None
 
     @property
     def chairs(self) -> bool:

@@ -78,6 +78,7 @@ def as_seat(membership: Membership) -> rules.Seat:
         category=rules.MemberCategory(membership.category),
         voting=membership.voting,
         office=rules.Office(membership.office),
+        person_id=membership.person_id,
     )
 
 
