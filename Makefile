@@ -11,15 +11,20 @@ CELERY_TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 .PHONY: run test lint typecheck deps dev-deps static-deps system-deps check-services clean benchmark
 
 # ---- running the app (SQLite, no broker: tasks run in-process) --------------------------------
+# The settings fail closed, so a local run says DEBUG=true; its secret key is generated once into
+# var/secret_key by the settings themselves (unless SECRET_KEY is set).
+LOCAL := env -u DATABASE_URL -u CELERY_BROKER_URL DEBUG=true
 run: deps static-deps
 	@mkdir -p var
-	env -u DATABASE_URL -u CELERY_BROKER_URL $(PY) manage.py migrate --noinput
-	env -u DATABASE_URL -u CELERY_BROKER_URL $(PY) manage.py load_demo
+	$(LOCAL) $(PY) manage.py migrate --noinput
+	$(LOCAL) $(PY) manage.py load_demo
 	@echo ""
 	@echo "cocomm is starting at http://127.0.0.1:8000 (log in with a demo login above; Ctrl-C stops it)"
-	env -u DATABASE_URL -u CELERY_BROKER_URL $(PY) manage.py runserver 127.0.0.1:8000
+	$(LOCAL) $(PY) manage.py runserver 127.0.0.1:8000
 
 # ---- testing (PostgreSQL, Redis, Chromium) ------------------------------------------------------
+# tests/settings.py sets DEBUG and a test-only SECRET_KEY for the suite, the worker processes it
+# starts and mypy's view of the settings; nothing here depends on the caller's environment for them.
 test: dev-deps static-deps system-deps check-services lint typecheck
 	DATABASE_URL=$(DATABASE_URL) CELERY_TEST_BROKER_URL=$(CELERY_TEST_BROKER_URL) $(PY) -m pytest
 
@@ -78,5 +83,5 @@ clean:
 BENCHMARK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cocomm_benchmark
 benchmark: dev-deps static-deps
 	@psql "$(BENCHMARK_DATABASE_URL:/cocomm_benchmark=/postgres)" -qc "CREATE DATABASE cocomm_benchmark" 2>/dev/null || true
-	DATABASE_URL=$(BENCHMARK_DATABASE_URL) $(PY) -m tests.benchmarks.national_scale
-	DATABASE_URL=$(BENCHMARK_DATABASE_URL) $(PY) -m tests.benchmarks.assurance_pack
+	DEBUG=true DATABASE_URL=$(BENCHMARK_DATABASE_URL) $(PY) -m tests.benchmarks.national_scale
+	DEBUG=true DATABASE_URL=$(BENCHMARK_DATABASE_URL) $(PY) -m tests.benchmarks.assurance_pack

@@ -1,13 +1,18 @@
-"""Settings for cocomm, read from the environment with safe local defaults.
+"""Settings for cocomm, read from the environment. They fail closed.
 
-A local run (`make run`) needs nothing set: it uses an SQLite file under var/ and runs
-Celery tasks in-process. Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS,
-DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL; with DEBUG off every security
-setting that `manage.py check --deploy` asks for is switched on.
+DEBUG is off unless DEBUG is set to true, and no secret key is written in the code. With DEBUG off
+(production, and anything not told otherwise) SECRET_KEY must come from the environment or nothing
+starts. A local run (`make run`) sets DEBUG=true; it then uses an SQLite file under var/, runs
+Celery tasks in-process, and, unless SECRET_KEY is set, a key generated once into var/secret_key.
+Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), CELERY_BROKER_URL and, behind
+a reverse proxy, TRUSTED_PROXY_COUNT; with DEBUG off every security setting that
+`manage.py check --deploy` asks for is switched on.
 """
 
 import datetime as dt
 import os
+import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -28,13 +33,49 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+def env_whole_number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdecimal():
+        raise ImproperlyConfigured(f"{name} must be a whole number (0 or more), not {value!r}.")
+    return int(value)
 
-# A fixed key is acceptable only for a local run; production must supply its own.
-_LOCAL_SECRET_KEY = "local-only-secret-key-do-not-use-in-production"  # noqa: S105 (never used with DEBUG off)
-SECRET_KEY = os.environ.get("SECRET_KEY", _LOCAL_SECRET_KEY if DEBUG else "")
+
+def local_secret_key(path: Path) -> str:
+    """The secret key of a local run: generated once into `path` (readable by its owner only), then
+    read back on every later start, so sessions survive a restart and the key is never in the code."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole to a scratch file, then linked into place: runserver's reloader starts a second
+        # process at once, and whichever links first wins; the other reads the winner's key.
+        fd, scratch = tempfile.mkstemp(dir=path.parent, prefix=".secret_key-")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_urlsafe(50) + "\n")
+            os.link(scratch, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(scratch)
+    key = path.read_text().strip()
+    if not key:
+        raise ImproperlyConfigured(f"{path} is empty: delete it and the next local start makes a new key.")
+    return key
+
+
+# Off unless set: a deployment that forgets DEBUG must not show tracebacks and settings to the world.
+DEBUG = env_bool("DEBUG", False)
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
 if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off, as it is unless DEBUG=true is set. In production "
+            "set SECRET_KEY to a long random value in the environment. For a local run set DEBUG=true "
+            "(`make run` does) and a key is generated once into var/secret_key."
+        )
+    SECRET_KEY = local_secret_key(BASE_DIR / "var" / "secret_key")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -125,6 +166,13 @@ GUARDIAN_MONKEY_PATCH_USER = False
 GUARDIAN_GET_INIT_ANONYMOUS_USER = "cocomm.models.anonymous_user_for_guardian"
 
 # django-axes: lock an account (by username and IP) after repeated failures.
+# Behind reverse proxies every request reaches the app from the nearest proxy's address, so lock-out
+# would count everyone together. TRUSTED_PROXY_COUNT says how many proxies stand in front of the app,
+# each adding the address it was reached from to X-Forwarded-For; the client's address is then read
+# from that header (`cocomm.client_address`). 0, the default, ignores the header, which any client
+# can send: set it only when the proxies are the only way in.
+TRUSTED_PROXY_COUNT = env_whole_number("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "cocomm.client_address.client_ip_address"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
