@@ -55,3 +55,12 @@ def can_view_guardian_page(user: AnyUser, ccg: CCG) -> bool:
 def can_rule(user: AnyUser, committee: Committee) -> bool:
     """The chair rules on declarations at a meeting; the clerk may record the ruling."""
     return committee_permissions.can_run_vote(user, committee)
+
+
+def can_refer_to(user: AnyUser, committee: Committee, target: Committee) -> bool:
+    """Who may put an item of `committee` on `target`'s agenda by referring it: the committee's chair,
+    whose referral is the authority for the move (the CCG's office carries it out), or a clerk or
+    administrator who may record the referral and also manages the target committee."""
+    if committee_permissions.is_chair(user, committee):
+        return True
+    return can_rule(user, committee) and committee_permissions.can_manage_committee(user, target)

@@ -12,7 +12,7 @@ from cocomm.models import Person, User
 from committees import permissions as committee_permissions
 from committees import rules as committee_rules
 from committees import services as committee_services
-from committees.choices import ExclusionScope
+from committees.choices import CommitteeKind, ExclusionScope
 from committees.models import AgendaItem, Committee
 from committees.selectors import item_quorum, next_meeting_of
 from conflicts import permissions, selectors
@@ -167,6 +167,35 @@ def item_chair_name(*, item: AgendaItem, person: Person, by: User, reason: str =
     return chair
 
 
+def _require_referral_target(
+    item: AgendaItem, committee: Committee, target: Committee, route: str, by: User
+) -> None:
+    """The body an item is referred to, checked here whoever calls (the form offers the same list): one
+    the item may go to, of the kind the route names, that the person referring may send it to."""
+    if target.pk == committee.pk:
+        raise ValidationError(
+            {"to_committee": f"The item is inquorate at {committee}: refer it to another body."}
+        )
+    if not selectors.referral_targets(item).filter(pk=target.pk).exists():
+        # The target is not named: whoever called may not be allowed to see it.
+        ccgs = ", ".join(ccg.name for ccg in committee.ccgs.order_by("name"))
+        raise ValidationError(
+            {"to_committee": f"An item is referred only to another body serving {ccgs}; that one does not."}
+        )
+    if route == ReferralRoute.GOVERNING_BODY and target.kind != CommitteeKind.GOVERNING_BODY:
+        raise ValidationError(
+            {
+                "to_committee": f"{target} is not a governing body: choose the governing body, or refer the "
+                "item to another committee."
+            }
+        )
+    _require(
+        permissions.can_refer_to(by, committee, target),
+        f"Only the chair of {committee} refers its items to {target}, or a governance officer who manages "
+        f"{target} on the chair's word.",
+    )
+
+
 @transaction.atomic
 def referral_record(
     *,
@@ -180,6 +209,7 @@ def referral_record(
     """Refer an item that conflicts left inquorate; it moves to the next meeting of the body named."""
     committee = item.committee
     _require(committee is not None and permissions.can_rule(by, committee), "Only the chair refers items.")
+    assert committee is not None
     committee_services.require_meeting_started(item.meeting, "an item left inquorate can be referred")
     quorum = item_quorum(item)
     if not quorum.attendance_recorded:
@@ -197,10 +227,15 @@ def referral_record(
         raise ValidationError({"route": "Choose where the item goes."})
     if route != ReferralRoute.CO_OPTION and to_committee is None:
         raise ValidationError({"to_committee": "Name the committee the item goes to."})
+    if route == ReferralRoute.CO_OPTION and to_committee is not None:
+        raise ValidationError(
+            {"to_committee": "Co-opted members join this committee for the item: name no other committee."}
+        )
     if hasattr(item, "referral"):
         raise ValidationError("This item has been referred already.")
     new_item = None
     if to_committee is not None:
+        _require_referral_target(item, committee, to_committee, route, by)
         upcoming = next_meeting_of(to_committee, item.meeting.starts_at)
         if upcoming is None:
             raise ValidationError(

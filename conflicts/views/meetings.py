@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -248,6 +248,9 @@ def item_refer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             form.attach(error)
+        except PermissionDenied as refused:
+            # The referrer may not send the item to the committee chosen: say so beside the choice.
+            form.add_error("to_committee", str(refused))
         else:
             messages.success(
                 request,
