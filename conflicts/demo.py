@@ -14,8 +14,8 @@ and an open declaration campaign, for the people the committees demo seats.
 - Entries declared more than 28 days after the interest arose (or, for an interest already held,
   after the declarant's seat began) are marked late: Neil Rushton's school governorship, declared in
   the campaign 40 days after it began, is late by 12 days; the interests first put on the registers
-  in the last two years by members seated since 2015 and 2016 are late by years; and two of
-  Blackpool's offers were recorded more than 28 days after they were made.
+  in the last two years by members seated since 2015 and 2016 are late by years; and the declined
+  case of wine was recorded 50 days after it was offered.
 - Blackpool's annual declaration campaign is open, closing four weeks after the demo is loaded:
   some have declared, some have confirmed a nil return, the rest have not answered yet. Members of
   the co-commissioning management group who have never declared to Blackpool show as overdue on
@@ -317,7 +317,7 @@ BLACKPOOL_OFFERS = [
         Decimal("40.00"),
         "Healthcare Financial Management Association, North West branch (a professional body)",
         from_supplier=False,
-        days_ago=35,
+        days_ago=20,
         accepted=True,
         reason="Part of a conference he attended for the CCG; declared as the policy requires.",
     ),

@@ -39,7 +39,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 
-from cocomm.models import CCG, Person
+from cocomm.models import CCG
 from committees.models import Membership
 from conflicts import rules
 from conflicts.models import Declaration, GiftOrHospitality
@@ -210,12 +210,10 @@ def late_offers(
     )
 
 
-def late_counts(ccg: CCG, people: list[Person] | None = None) -> dict[int, int]:
+def late_counts(ccg: CCG) -> dict[int, int]:
     """How many entries each person declared late to the CCG's register, by person id (one query)."""
-    late = late_declarations(ccg)
-    if people is not None:
-        late = late.filter(person__in=people)
-    return dict(late.order_by().values("person_id").annotate(n=Count("pk")).values_list("person_id", "n"))
+    late = late_declarations(ccg).order_by().values("person_id").annotate(n=Count("pk"))
+    return dict(late.values_list("person_id", "n"))
 
 
 def gifts_of(ccg: CCG) -> QuerySet[WithAnnotations[GiftOrHospitality, _LateOffer]]:
