@@ -23,6 +23,8 @@ CONTENT_LABELS: dict[str, str] = {
     "virtual_unratified": "Chair's actions not yet ratified",
     "interests_declared": "People up to date with their declarations",
     "interests_overdue": "People overdue with their declarations",
+    "declarations_late": "Interests declared more than 28 days after they arose",
+    "offers_late": "Gifts and hospitality declared more than 28 days after the offer",
     "gifts": "Gifts and hospitality offered",
     "procurement": "Procurement decisions",
     "breaches": "Breaches of the conflicts of interest policy",

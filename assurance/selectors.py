@@ -19,8 +19,21 @@ from cocomm.selectors import ccgs_visible_to
 from committees.choices import AttendanceStatus, DecisionStatus, Purpose
 from committees.models import AgendaItem, Committee, Decision, Exclusion, Meeting
 from committees.selectors import Composition, ItemQuorum, compositions_of, meeting_records
-from conflicts.models import Breach, GiftOrHospitality, ItemDeclaration, ProcurementRecord, Referral
-from conflicts.selectors import ProcurementEntry, declaration_status, procurement_entries
+from conflicts.models import (
+    Breach,
+    Declaration,
+    GiftOrHospitality,
+    ItemDeclaration,
+    ProcurementRecord,
+    Referral,
+)
+from conflicts.selectors import (
+    ProcurementEntry,
+    declaration_status,
+    late_declarations,
+    late_offers,
+    procurement_entries,
+)
 from delegation.models import RAG, LevelAssignment, ReadinessAction, ReadinessAssessment
 from delegation.readiness import open_readiness_actions, readiness_grid
 from delegation.selectors import level_history, scheme_of
@@ -126,6 +139,9 @@ class PackData:
     # The period's procurement decisions with their awards, checked against the decision-makers'
     # interests (Provider Selection Regime 2023: decision-makers, conflicts and how each was managed).
     awards: list[ProcurementEntry] = field(default_factory=list)
+    # Declared in the period more than 28 days after the interest arose or the offer was made.
+    late_declarations: list[Declaration] = field(default_factory=list)
+    late_offers: list[GiftOrHospitality] = field(default_factory=list)
 
     @property
     def flagged_awards(self) -> list[ProcurementEntry]:
@@ -180,6 +196,8 @@ class PackData:
             "virtual_unratified": sum(1 for d in self.virtual if d.ratified_at_id is None),
             "interests_declared": self.interests_declared,
             "interests_overdue": self.interests_overdue,
+            "declarations_late": len(self.late_declarations),
+            "offers_late": len(self.late_offers),
             "gifts": len(self.gifts),
             "procurement": len(self.procurement),
             "breaches": len(self.breaches),
@@ -349,6 +367,12 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
         readiness=readiness_grid(ccg),
         readiness_actions=open_readiness_actions(ccg),
         awards=procurement_entries(procurement),
+        late_declarations=list(
+            late_declarations(ccg, start=start, end=end).order_by("declared_on", "person__full_name", "pk")
+        ),
+        late_offers=list(
+            late_offers(ccg, start=start, end=end).order_by("recorded_on", "person__full_name", "pk")
+        ),
     )
 
 

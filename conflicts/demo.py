@@ -11,6 +11,11 @@ and an open declaration campaign, for the people the committees demo seats.
   a non-voting member's interest (never published), nil returns; three offers of gifts and
   hospitality (a supplier's gift declined, hospitality of £40 declared, hospitality of £90 with a
   senior manager's approval) and a breach.
+- Entries declared more than 28 days after the interest arose (or, for an interest already held,
+  after the declarant's seat began) are marked late: Neil Rushton's school governorship, declared in
+  the campaign 40 days after it began, is late by 12 days; the interests first put on the registers
+  in the last two years by members seated since 2015 and 2016 are late by years; and the declined
+  case of wine was recorded 50 days after it was offered.
 - Blackpool's annual declaration campaign is open, closing four weeks after the demo is loaded:
   some have declared, some have confirmed a nil return, the rest have not answered yet. Members of
   the co-commissioning management group who have never declared to Blackpool show as overdue on
@@ -84,6 +89,7 @@ class Interest:
     interest_type: InterestType
     description: str
     interest_from: dt.date | None = None
+    arose_days_ago: int | None = None  # instead of interest_from, for an interest that arose lately
     relationship: str = ""
     practice: str = ""  # a practice's ODS code
     organisation: str = ""  # the name of an organisation kept in cocomm
@@ -257,6 +263,15 @@ CAMPAIGN_INTERESTS = [
         organisation="Blackpool Out-of-Hours Services",
         mitigation="Takes no part in decisions on out-of-hours or urgent primary care services.",
     ),
+    # Arose 40 days before the campaign opened and only declared in it: late by 12 days.
+    Interest(
+        BLACKPOOL,
+        "Neil Rushton",
+        InterestType.PERSONAL,
+        "Governor of a Blackpool primary school whose building houses a GP branch surgery.",
+        arose_days_ago=40,
+        organisation_name="A Blackpool primary school",
+    ),
     Interest(
         BLACKPOOL,
         "Douglas Fairclough",
@@ -302,7 +317,7 @@ BLACKPOOL_OFFERS = [
         Decimal("40.00"),
         "Healthcare Financial Management Association, North West branch (a professional body)",
         from_supplier=False,
-        days_ago=35,
+        days_ago=20,
         accepted=True,
         reason="Part of a conference he attended for the CCG; declared as the policy requires.",
     ),
@@ -399,7 +414,9 @@ def _declare(
             if interest.organisation
             else None,
             organisation_name=interest.organisation_name,
-            interest_from=interest.interest_from,
+            interest_from=interest.interest_from
+            if interest.arose_days_ago is None
+            else today - dt.timedelta(days=interest.arose_days_ago),
             mitigation=interest.mitigation,
             consent_to_publish=not interest.withheld_reason,
             withheld_reason=interest.withheld_reason,

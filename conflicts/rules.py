@@ -28,8 +28,28 @@ def declaration_due(arose_on: dt.date) -> dt.date:
     return arose_on + dt.timedelta(days=DECLARE_WITHIN_DAYS)
 
 
+def days_late(arose_on: dt.date, declared_on: dt.date) -> int:
+    """How many days after its 28-day deadline an interest was declared (0 when on time, and when it
+    was declared before it arose)."""
+    return max((declared_on - declaration_due(arose_on)).days, 0)
+
+
 def declared_late(arose_on: dt.date, declared_on: dt.date) -> bool:
-    return declared_on > declaration_due(arose_on)
+    return days_late(arose_on, declared_on) > 0
+
+
+def duty_arose_on(interest_from: dt.date | None, seated_from: dt.date | None) -> dt.date | None:
+    """The day the 28 days to declare an interest began: the day it arose, or the day its holder took
+    the seat that made them a declarant if that came later (an interest held on appointment is
+    declared on appointment). None when the entry does not say when the interest arose."""
+    if interest_from is None:
+        return None
+    return max(interest_from, seated_from) if seated_from is not None else interest_from
+
+
+def late_text(days: int) -> str:
+    """How a late declaration is described on the pages and in the pack ("late by 12 days")."""
+    return f"late by {days:,} day{'' if days == 1 else 's'}"
 
 
 class Overdue(StrEnum):

@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("declarations/<int:pk>/mitigation/", declarations.mitigation_approve, name="mitigation-approve"),
     # A CCG's registers, for its governance officers and NHS England reviewers
     path("ccgs/<str:ods_code>/", registers.register_detail, name="register-detail"),
+    path("ccgs/<str:ods_code>/late/", registers.late_declarations, name="late-declarations"),
     path(
         "ccgs/<str:ods_code>/declarations/new/",
         declarations.declaration_create_for,

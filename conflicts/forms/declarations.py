@@ -102,7 +102,13 @@ class DeclarationForm(NHSForm):
         required=False,
         max_length=200,
     )
-    interest_from = DateInputField(label="Interest from (optional)", required=False, help_text=DATE_HINT)
+    interest_from = DateInputField(
+        label="Interest from (optional)",
+        required=False,
+        help_text="The day the interest arose. Declare it within 28 days of that day, or of taking your "
+        "seat if you already held it (section 14O of the NHS Act 2006); a later declaration is accepted "
+        f"and marked as late. {DATE_HINT}",
+    )
     interest_to = DateInputField(
         label="Interest to (optional)", required=False, help_text="Leave empty while the interest goes on."
     )

@@ -33,6 +33,7 @@ from conflicts.models import (
     Referral,
 )
 from conflicts.selectors.checklist import current_interests, item_check
+from conflicts.selectors.late import with_days_late
 from conflicts.selectors.overdue import people_in_scope
 from conflicts.selectors.public import decision_makers
 
@@ -55,8 +56,9 @@ def ccgs_sat_on(person: Person, on: dt.date) -> QuerySet[CCG]:
 
 
 def declarations_of(person: Person) -> QuerySet[Declaration]:
-    """A person's own entries on every CCG's register, newest first."""
-    return (
+    """A person's own entries on every CCG's register, newest first, each with how late it was
+    declared (`days_late`)."""
+    return with_days_late(
         Declaration.objects.filter(person=person)
         .select_related("ccg", "practice", "organisation", "mitigation_approved_by", "declared_by")
         .order_by("ccg__name", "-declared_on", "-pk")
@@ -71,11 +73,11 @@ class RegisterEntry:
 
 def register_of_interests(ccg: CCG, today: dt.date | None = None) -> list[RegisterEntry]:
     """Every entry on a CCG's register (nil returns and withheld entries included, for its keepers),
-    each with whether the published register shows it today."""
+    each with whether the published register shows it today and how late it was declared."""
     today = today or timezone.localdate()
     makers = decision_makers(ccg, today)
     entries = []
-    for declaration in (
+    for declaration in with_days_late(
         Declaration.objects.filter(ccg=ccg)
         .select_related("person", "practice", "organisation", "mitigation_approved_by", "declared_by")
         .order_by("person__full_name", "-declared_on", "-pk")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from cocomm.history import history_entries
 from cocomm.models import CCG
 from cocomm.views import AuthenticatedRequest
-from conflicts import permissions, selectors, services
+from conflicts import permissions, rules, selectors, services
 from conflicts.forms.declarations import DeclarationEndForm, DeclarationForm, MitigationApproveForm
 from conflicts.models import Campaign, Declaration
 from conflicts.views._common import (
@@ -89,6 +89,7 @@ def declaration_create(request: AuthenticatedRequest) -> HttpResponse:
         else:
             what = "nil return" if declaration.nil_return else "declaration"
             messages.success(request, f"Your {what} is on the register of {declaration.ccg.name}.")
+            _warn_if_late(request, declaration)
             return redirect("my-declarations")
     return render(
         request,
@@ -102,6 +103,19 @@ def declaration_create(request: AuthenticatedRequest) -> HttpResponse:
             "crumbs": _mine_crumbs(),
         },
     )
+
+
+def _warn_if_late(request: AuthenticatedRequest, declaration: Declaration) -> None:
+    """The entry is accepted either way; one made after the 28 days is marked late, and says so."""
+    days = selectors.declaration_days_late(declaration)
+    if days:
+        messages.warning(
+            request,
+            f"The interest in {declaration.concerns} was declared {rules.late_text(days)}: section 14O "
+            f"of the NHS Act 2006 asks for a declaration within {rules.DECLARE_WITHIN_DAYS} days of an "
+            "interest arising, or of taking a seat for an interest already held. It is on the register, "
+            "marked as late.",
+        )
 
 
 def _back_from_declaration(user: Any, declaration: Declaration) -> tuple[list[tuple[str, str]], str]:
@@ -188,6 +202,7 @@ def declaration_create_for(request: AuthenticatedRequest, ods_code: str) -> Http
             messages.success(
                 request, f"{declaration.person}'s entry is on the register, entered by you for them."
             )
+            _warn_if_late(request, declaration)
             return redirect(_register_url(ccg, "interests"))
     return render(
         request,

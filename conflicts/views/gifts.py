@@ -45,6 +45,13 @@ def offer_create(request: AuthenticatedRequest, ods_code: str) -> HttpResponse:
             messages.success(
                 request, f"The {offer.get_kind_display().lower()} {state} by {offer.person} is recorded."
             )
+            days = selectors.offer_days_late(offer)
+            if days:
+                messages.warning(
+                    request,
+                    f"This offer was declared {rules.late_text(days)}: offers are declared within "
+                    f"{rules.DECLARE_WITHIN_DAYS} days of being made. It is recorded, marked as late.",
+                )
             return redirect(_register_url(ccg, "gifts"))
     limits = services.thresholds_of(ccg)
     return _form_page(
@@ -59,6 +66,8 @@ def offer_create(request: AuthenticatedRequest, ods_code: str) -> HttpResponse:
                 f"Other gifts over £{limits.other_gift_limit} are declared.",
                 f"Hospitality from £{limits.hospitality_declare_from} is declared; over "
                 f"£{limits.hospitality_approval_over} it needs a senior manager's approval.",
+                f"Offers are declared within {rules.DECLARE_WITHIN_DAYS} days of being made; one recorded "
+                "later is accepted and marked as late.",
             ],
             "button": "Record the offer",
             "cancel": ("the registers", _register_url(ccg, "gifts")),

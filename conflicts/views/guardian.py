@@ -1,5 +1,5 @@
-"""The Conflicts of Interest Guardian's pages: an overview of the CCG's breaches, referrals and
-register, and the list of items referred because conflicts left them inquorate."""
+"""The Conflicts of Interest Guardian's pages: an overview of the CCG's breaches, referrals, late
+declarations and register, and the list of items referred because conflicts left them inquorate."""
 
 from __future__ import annotations
 
@@ -17,15 +17,18 @@ from conflicts.models import BreachStatus
 from conflicts.views._common import _not_found, _register_crumbs
 
 REFERRALS_PER_PAGE = 25
+LATEST_LATE = 5
 
 
 @login_required
 def guardian_overview(request: AuthenticatedRequest, ods_code: str) -> HttpResponse:
-    """What the Guardian keeps an eye on: open breaches, referrals and the register of interests."""
+    """What the Guardian keeps an eye on: open breaches, referrals, declarations made late and the
+    register of interests."""
     ccg = ccg_get(request.user, ods_code)
     if not permissions.can_view_guardian_page(request.user, ccg):
         raise _not_found()
     breaches = list(selectors.breaches_of(ccg).exclude(status=BreachStatus.CLOSED))
+    late = selectors.late_declarations(ccg)
     return render(
         request,
         "conflicts/guardian_overview.html",
@@ -34,6 +37,9 @@ def guardian_overview(request: AuthenticatedRequest, ods_code: str) -> HttpRespo
             "counts": selectors.breach_counts(ccg),
             "open_breaches": breaches,
             "referrals": list(selectors.referrals_of(ccg)[:5]),
+            "late": list(late[:LATEST_LATE]),
+            "late_total": late.count(),
+            "late_offers": selectors.late_offers(ccg).count(),
             "crumbs": _register_crumbs(ccg)[:-1],
         },
     )

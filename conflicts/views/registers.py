@@ -1,31 +1,42 @@
-"""A CCG's registers: interests, who is overdue, campaigns, gifts and hospitality, breaches, procurement."""
+"""A CCG's registers: interests, who is overdue, who declared late, campaigns, gifts and hospitality,
+breaches, procurement."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from cocomm.selectors import ccg_get
 from cocomm.views import AuthenticatedRequest
 from committees.models import Committee
-from conflicts import permissions, selectors, services
+from conflicts import permissions, rules, selectors, services
 from conflicts.views._common import _not_found, _register_crumbs
+
+LATE_PER_PAGE = 25
 
 
 @dataclass(frozen=True)
 class CommitteeStatus:
-    """Who must declare on one committee, with each person's declaration status."""
+    """Who must declare on one committee, with each person's declaration status and how many of
+    their entries were declared late."""
 
     committee: Committee
     statuses: list[selectors.PersonStatus]
+    late: dict[int, int]
 
     @property
     def overdue(self) -> int:
         return sum(1 for s in self.statuses if s.overdue)
+
+    @property
+    def rows(self) -> list[tuple[selectors.PersonStatus, int]]:
+        return [(s, self.late.get(s.person.pk, 0)) for s in self.statuses]
 
 
 @login_required
@@ -39,9 +50,10 @@ def register_detail(request: AuthenticatedRequest, ods_code: str) -> HttpRespons
     campaign = selectors.open_campaign(ccg)
     statuses = selectors.declaration_status(ccg, today, campaign)
     by_person = {s.person.pk: s for s in statuses}
+    late = selectors.late_counts(ccg)
     by_committee: dict[int, CommitteeStatus] = {}
     for seat in selectors.people_in_scope(ccg, today):
-        group = by_committee.setdefault(seat.committee_id, CommitteeStatus(seat.committee, []))
+        group = by_committee.setdefault(seat.committee_id, CommitteeStatus(seat.committee, [], late))
         group.statuses.append(by_person[seat.person_id])  # one current seat per committee and person
     procurement = selectors.procurement_entries(list(selectors.procurement_records(ccg)))
     return render(
@@ -56,7 +68,9 @@ def register_detail(request: AuthenticatedRequest, ods_code: str) -> HttpRespons
             "committees": sorted(by_committee.values(), key=lambda g: g.committee.name),
             "campaign": campaign,
             "campaigns": list(selectors.campaigns_of(ccg)),
-            "gifts": list(selectors.public_gifts(ccg)),
+            "late_total": sum(late.values()),
+            "late_offers": selectors.late_offers(ccg).count(),
+            "gifts": list(selectors.gifts_of(ccg)),
             "limits": services.thresholds_of(ccg),
             "breaches": list(selectors.breaches_of(ccg)),
             "procurement": procurement,
@@ -64,5 +78,33 @@ def register_detail(request: AuthenticatedRequest, ods_code: str) -> HttpRespons
             "can_keep": permissions.can_keep_registers(request.user, ccg),
             "can_handle_breaches": permissions.can_handle_breaches(request.user, ccg),
             "crumbs": _register_crumbs(ccg)[:-1],
+        },
+    )
+
+
+@login_required
+def late_declarations(request: AuthenticatedRequest, ods_code: str) -> HttpResponse:
+    """Entries declared more than 28 days after the interest arose, and offers of gifts and
+    hospitality declared more than 28 days after they were made, latest first, a page at a time."""
+    ccg = ccg_get(request.user, ods_code)
+    if not permissions.can_view_registers(request.user, ccg):
+        raise _not_found()
+    entries = Paginator(selectors.late_declarations(ccg), LATE_PER_PAGE).get_page(request.GET.get("page"))
+    offers = Paginator(selectors.late_offers(ccg), LATE_PER_PAGE).get_page(request.GET.get("offers"))
+    crumbs = _register_crumbs(ccg)
+    if permissions.can_view_guardian_page(request.user, ccg):
+        crumbs = [
+            *crumbs,
+            ("Conflicts of Interest Guardian", reverse("guardian-overview", args=[ccg.ods_code])),
+        ]
+    return render(
+        request,
+        "conflicts/late_declarations.html",
+        {
+            "ccg": ccg,
+            "entries": entries,
+            "offers": offers,
+            "within": rules.DECLARE_WITHIN_DAYS,
+            "crumbs": crumbs,
         },
     )

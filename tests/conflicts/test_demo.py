@@ -275,3 +275,19 @@ def test_the_awards_cross_check_flags_the_demo_award_with_and_without_a_ruling_a
     assert flags["Dr Catherine Gill"].kind == AwardFlagKind.NOT_DECLARED
     assert entry.decision.votes.filter(person__full_name="Catherine Gill").exists()
     assert demo["conflicts.Award"] == 1
+
+
+def test_blackpools_guardian_sees_the_governorship_declared_late_by_12_days(demo: dict[str, int]) -> None:
+    governorship = Declaration.objects.get(ccg=blackpool(), organisation_name="A Blackpool primary school")
+    guardian = User.objects.get(username="blackpool.guardian")
+
+    assert selectors.declaration_days_late(governorship) == 12
+    assert governorship in selectors.late_declarations(blackpool())
+    client = Client()
+    client.force_login(guardian)
+    overview = client.get(reverse("guardian-overview", args=[conflicts.demo.BLACKPOOL])).content.decode()
+    listing = client.get(reverse("late-declarations", args=[conflicts.demo.BLACKPOOL])).content.decode()
+    assert "Late by 12 days" in overview and "Late by 12 days" in listing
+    # The declined case of wine was recorded 50 days after it was offered; the dinners in time.
+    late_offers = selectors.late_offers(blackpool())
+    assert [(o.description, o.days_late) for o in late_offers] == [("A case of wine at Christmas", 22)]

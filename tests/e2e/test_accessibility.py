@@ -90,6 +90,7 @@ def test_each_roles_main_pages_have_no_accessibility_violations(
         ],
         "blackpool.guardian": [
             "/conflicts/ccgs/00R/guardian/",
+            "/conflicts/ccgs/00R/late/",
             "/conflicts/ccgs/00R/referrals/",
             f"/conflicts/breaches/{Breach.objects.get(ccg__ods_code='00R').pk}/",
         ],
