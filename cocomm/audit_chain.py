@@ -73,6 +73,21 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
 }
 
 
+# Columns added to a tracked model after its history chain began, with the value each existing
+# history row was given when the column was added (None for a nullable column, "" for a blank text
+# column). A row holding exactly that value is hashed as if the column did not exist, so rows sealed
+# before the column was added still verify; any other value is hashed like every other column, so a
+# change to or from it is still detected. Add an entry in the same change as the migration that adds a
+# column to a history table that already holds rows.
+ADDED_COLUMNS: dict[str, dict[str, Any]] = {}
+
+
+def unhashed_when_added(model_label: str, attname: str, value: Any) -> bool:
+    """Whether a column added after the chain began holds the value old rows were given (not hashed)."""
+    added = ADDED_COLUMNS.get(model_label, {})
+    return attname in added and value == added[attname]
+
+
 def personal_fields_of(model_label: str) -> tuple[str, ...]:
     """The personal fields of a tracked model, in a fixed order."""
     return tuple(sorted(PERSONAL_FIELDS.get(model_label, {})))

@@ -38,6 +38,7 @@ from cocomm.audit_chain import (
     personal_digest,
     personal_fields_of,
     row_hash,
+    unhashed_when_added,
 )
 
 # First key of the two-key advisory lock: cocomm's own namespace, so no other user of advisory
@@ -127,12 +128,14 @@ def personal_values(row: models.Model) -> dict[str, Any]:
 def content_of(row: models.Model) -> dict[str, Any]:
     """The row's hashed content: every column except its own id, the chain's and the personal ones."""
     model = type(row)
+    label = tracked_label(model)
     skip = {f.attname for f in row_personal_fields(row)} | CHAIN_FIELDS | {model._meta.pk.attname}
-    return {
+    content = {
         f.attname: canonical(f, getattr(row, f.attname))
         for f in model._meta.concrete_fields
         if f.attname not in skip
     }
+    return {name: value for name, value in content.items() if not unhashed_when_added(label, name, value)}
 
 
 def expected_hash(row: models.Model, previous: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, connection, connections, models, transaction
 from django.test import Client
@@ -18,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cocomm.audit import save_audited, system_user
-from cocomm.audit_chain import GENESIS, PERSONAL_FIELDS, canonical, row_hash
+from cocomm.audit_chain import ADDED_COLUMNS, GENESIS, PERSONAL_FIELDS, canonical, row_hash
 from cocomm.audit_verify import verify_history_chains
-from cocomm.audited_history import expected_hash, is_chained, seal_existing_rows
+from cocomm.audited_history import content_of, expected_hash, is_chained, seal_existing_rows
 from cocomm.history_guard import guarded_tables, history_models
 from cocomm.models import CCG, AuditCheck, Person, RoleKind, User
 from cocomm.tasks import audit_check_run_task
@@ -154,6 +155,42 @@ def test_a_field_made_personal_later_leaves_older_rows_verifiable(monkeypatch: p
     # Then new rows hash the job title apart, and every row still verifies
     assert newer.history_personal_fields == "email,full_name,job_title,title"
     assert verify_history_chains().ok
+
+
+def test_a_column_added_later_leaves_older_rows_verifiable_and_still_guards_its_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given the job title declared as a column added after the chain began, with "" given to old rows
+    monkeypatch.setitem(ADDED_COLUMNS, "cocomm.Person", {"job_title": ""})
+    older = PersonFactory(job_title="").history.get()
+    newer = PersonFactory(job_title="GP partner").history.get()
+
+    # Then a row holding the value old rows were given hashes as if the column did not exist
+    assert "job_title" not in content_of(older)
+    assert content_of(newer)["job_title"] == "GP partner"
+    assert verify_history_chains().ok
+
+    # And changing the value either way is still caught
+    alter_behind_the_trigger("cocomm_historicalperson", "job_title = ''", newer.history_id)
+    report = verify_history_chains()
+    assert not report.ok
+    assert [(p.table, p.row_id) for p in report.problems] == [("cocomm_historicalperson", newer.history_id)]
+
+
+def test_a_column_added_later_cannot_be_filled_in_on_an_older_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(ADDED_COLUMNS, "cocomm.Person", {"job_title": ""})
+    older = PersonFactory(job_title="").history.get()
+
+    alter_behind_the_trigger("cocomm_historicalperson", "job_title = 'Practice manager'", older.history_id)
+
+    assert [p.row_id for p in verify_history_chains().problems] == [older.history_id]
+
+
+def test_each_column_declared_added_later_exists_on_its_history_table() -> None:
+    for label, columns in ADDED_COLUMNS.items():
+        model = apps.get_model(label)
+        names = {f.attname for f in model.history.model._meta.concrete_fields}
+        assert set(columns) <= names, label
 
 
 def test_history_written_before_the_chain_is_sealed_by_the_migration_step() -> None:
