@@ -23,6 +23,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # A CCG's registers, for its governance officers and NHS England reviewers
     path("ccgs/<str:ods_code>/", registers.register_detail, name="register-detail"),
     path(
+        "ccgs/<str:ods_code>/interests.csv", registers.register_interests_csv, name="register-interests-csv"
+    ),
+    path("ccgs/<str:ods_code>/gifts.csv", registers.register_gifts_csv, name="register-gifts-csv"),
+    path(
         "ccgs/<str:ods_code>/declarations/new/",
         declarations.declaration_create_for,
         name="declaration-create-for",
