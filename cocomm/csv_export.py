@@ -67,21 +67,29 @@ def pounds(field: str) -> Expression:
     return _Pounds(F(field))
 
 
+class _Labels(Case):
+    """One of a few fixed labels, none of which a spreadsheet would take for a formula (so the database
+    need not check each cell)."""
+
+    def __init__(self, field: str, labels: Iterable[tuple[Any, str]], default: str) -> None:
+        labels = list(labels)
+        for _, label in [*labels, (None, default)]:
+            if label.startswith(FORMULA_STARTS):
+                raise ValueError(f"A label may not start as a formula does: {label!r}")
+        super().__init__(
+            *[When(**{field: value}, then=Value(label, output_field=TEXT)) for value, label in labels],
+            default=Value(default, output_field=TEXT),
+            output_field=TEXT,
+        )
+
+
 def choice_label(field: str, choices: Iterable[tuple[Any, str]], default: str = "") -> Expression:
     """The label a choices field shows (`get_FOO_display`)."""
-    return Case(
-        *[When(**{field: value}, then=Value(label, output_field=TEXT)) for value, label in choices],
-        default=Value(default, output_field=TEXT),
-        output_field=TEXT,
-    )
+    return _Labels(field, choices, default)
 
 
 def yes_no(field: str, yes: str = "Yes", no: str = "No") -> Expression:
-    return Case(
-        When(**{field: True}, then=Value(yes, output_field=TEXT)),
-        default=Value(no, output_field=TEXT),
-        output_field=TEXT,
-    )
+    return _Labels(field, [(True, yes)], no)
 
 
 def person_name(prefix: str) -> Expression:
@@ -117,6 +125,8 @@ class _Pounds(Func):
 def _neutralised(expression: CellValue) -> Expression:
     """The cell as written to the file: a formula's first character made harmless, and empty text
     written as an empty field (PostgreSQL's COPY would otherwise write it as "")."""
+    if isinstance(expression, _IsoDate | _Labels):  # digits and dashes, or fixed words
+        return NullIf(expression, Value("", output_field=TEXT))
     guarded = Case(
         When(
             In(Left(expression, 1), list(FORMULA_STARTS)),
