@@ -239,6 +239,20 @@ def publication(
     return Publication.PUBLISHED if consent else Publication.WITHHELD
 
 
+def earliest_end_still_published(today: dt.date) -> dt.date:
+    """The earliest end date an interest may have and still be on the published register today.
+
+    `publication` keeps an ended interest until `add_months(ended_on, 6)`; months differ in length,
+    so "6 months before today" is not always the exact edge (an interest that ended on 28 February is
+    off the register on 31 August). Searching a few days around it gives the date at which the rule
+    changes its answer, so a database can apply the same rule as `ended_on >= this date`.
+    """
+    day = add_months(today, -PUBLISH_AFTER_END_MONTHS) - dt.timedelta(days=4)
+    while today > add_months(day, PUBLISH_AFTER_END_MONTHS):
+        day += dt.timedelta(days=1)
+    return day
+
+
 # Detection -------------------------------------------------------------------------------------------
 
 

@@ -24,6 +24,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ccgs/<str:ods_code>/", registers.register_detail, name="register-detail"),
     path("ccgs/<str:ods_code>/late/", registers.late_declarations, name="late-declarations"),
     path(
+        "ccgs/<str:ods_code>/interests.csv", registers.register_interests_csv, name="register-interests-csv"
+    ),
+    path("ccgs/<str:ods_code>/gifts.csv", registers.register_gifts_csv, name="register-gifts-csv"),
+    path(
         "ccgs/<str:ods_code>/declarations/new/",
         declarations.declaration_create_for,
         name="declaration-create-for",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from cocomm.models import CCG
 from cocomm.permissions import AnyUser
@@ -26,8 +26,44 @@ def with_levels(queryset: QuerySet[CCG]) -> QuerySet[CCG]:
     )
 
 
-def ccgs_with_levels_visible_to(user: AnyUser) -> QuerySet[CCG]:
-    return with_levels(ccgs_visible_to(user)).order_by("name")
+def with_level_on(queryset: QuerySet[CCG], on: dt.date) -> QuerySet[CCG]:
+    """CCGs with the level in force on a date worked out by the database: the latest assignment
+    effective by then (read it with `level_in_force`; none before a CCG's first level)."""
+    in_force = LevelAssignment.objects.filter(ccg=OuterRef("pk"), effective_from__lte=on).order_by(
+        "-effective_from"
+    )
+    return queryset.annotate(
+        level_in_force_number=Subquery(in_force.values("level__number")[:1]),
+        level_in_force_name=Subquery(in_force.values("level__name")[:1]),
+    )
+
+
+@dataclass(frozen=True)
+class LevelInForce:
+    number: int
+    name: str
+
+    def __str__(self) -> str:
+        return f"Level {self.number}: {self.name}"
+
+
+def level_in_force(ccg: CCG) -> LevelInForce | None:
+    """The level `with_level_on` found for a CCG, without a query."""
+    number: int | None = getattr(ccg, "level_in_force_number", None)
+    if number is None:
+        return None
+    name: str = getattr(ccg, "level_in_force_name", "")
+    return LevelInForce(number, name)
+
+
+def ccgs_with_levels_visible_to(user: AnyUser, on: dt.date) -> QuerySet[CCG]:
+    """The CCGs a user may see, by name, with area team, scheme and the level in force on a date: one
+    query however many CCGs and levels (the history itself is not loaded)."""
+    return (
+        with_level_on(ccgs_visible_to(user), on)
+        .select_related("area_team", "area_team__scheme_choice__scheme")
+        .order_by("name")
+    )
 
 
 def ccgs_with_levels() -> QuerySet[CCG]:

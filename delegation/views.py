@@ -24,8 +24,10 @@ from delegation.models import LevelAssignment
 from delegation.rules import Routing
 from delegation.selectors import (
     FunctionRouting,
+    LevelInForce,
     ccgs_with_levels_visible_to,
     level_history,
+    level_in_force,
     level_on,
     levels_of_scheme,
     routing_for,
@@ -48,7 +50,7 @@ def _crumbs(ccg: CCG | None = None) -> list[tuple[str, str]]:
 class CCGRow:
     ccg: CCG
     scheme: LevelScheme | None
-    level: LevelAssignment | None
+    level: LevelInForce | None
 
 
 @login_required
@@ -56,8 +58,8 @@ def ccg_list(request: AuthenticatedRequest) -> HttpResponse:
     """The CCGs the user may see, by area team, with today's level (a fixed number of queries)."""
     today = timezone.localdate()
     groups: list[tuple[AreaTeam, list[CCGRow]]] = [
-        (area_team, [CCGRow(ccg, scheme_of(ccg), level_on(ccg, today)) for ccg in ccgs])
-        for area_team, ccgs in area_teams_with_ccgs(ccgs_with_levels_visible_to(request.user))
+        (area_team, [CCGRow(ccg, scheme_of(ccg), level_in_force(ccg)) for ccg in ccgs])
+        for area_team, ccgs in area_teams_with_ccgs(ccgs_with_levels_visible_to(request.user, today))
     ]
     return render(
         request,

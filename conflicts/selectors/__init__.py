@@ -13,6 +13,14 @@ from conflicts.selectors.checklist import (
     item_check,
     meeting_checklist,
 )
+from conflicts.selectors.exports import (
+    PUBLIC_GIFT_COLUMNS,
+    PUBLIC_INTEREST_COLUMNS,
+    public_gifts_export,
+    public_interests_export,
+    register_gifts_export,
+    register_interests_export,
+)
 from conflicts.selectors.late import (
     declaration_days_late,
     gifts_of,
@@ -62,6 +70,7 @@ from conflicts.selectors.procurement import (
     FlagLine,
     ProcurementEntry,
     procurement_entries,
+    procurement_entries_in_batches,
     procurement_entry_get,
     procurement_records,
     supplier_choices,
@@ -73,10 +82,13 @@ from conflicts.selectors.public import (
     decision_makers,
     public_gifts,
     public_register_of_interests,
+    published_interests,
 )
 
 __all__ = [
     "DECIDING_KINDS",
+    "PUBLIC_GIFT_COLUMNS",
+    "PUBLIC_INTEREST_COLUMNS",
     "STEPPED_BACK",
     "Answer",
     "DecisionMaker",
@@ -122,14 +134,20 @@ __all__ = [
     "person_of",
     "persons_in_scope",
     "procurement_entries",
+    "procurement_entries_in_batches",
     "procurement_entry_get",
     "procurement_records",
     "public_ccgs",
     "public_gifts",
+    "public_gifts_export",
+    "public_interests_export",
     "public_register_of_interests",
+    "published_interests",
     "referral_of",
     "referral_targets",
     "referrals_of",
+    "register_gifts_export",
+    "register_interests_export",
     "register_of_interests",
     "supplier_choices",
     "with_days_late",

@@ -4,7 +4,8 @@ who took part in the decision."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -243,6 +244,14 @@ def procurement_entries(records: Sequence[ProcurementRecord]) -> list[Procuremen
                 )
         entries.append(ProcurementEntry(record, award, makers[decision.pk], on_item, flags))
     return entries
+
+
+def procurement_entries_in_batches(ccg: CCG, size: int = 200) -> Iterator[list[ProcurementEntry]]:
+    """The whole register a batch at a time, in its order, for exports: memory and the queries per
+    batch stay the same however long the register grows."""
+    records = procurement_records(ccg).iterator(chunk_size=size)
+    while batch := list(itertools.islice(records, size)):
+        yield procurement_entries(batch)
 
 
 def _registered(declaration: Declaration) -> rules.RegisteredInterest:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cocomm.models import CCG
@@ -20,17 +20,44 @@ from conflicts.models import (
     GiftOrHospitality,
 )
 
+# Both registers of interests list entries by person, newest first.
+REGISTER_ORDER = ("person__full_name", "-declared_on", "-pk")
+
 # The bodies whose voting members are "decision-makers" for the published register.
 DECIDING_KINDS = (CommitteeKind.GOVERNING_BODY, CommitteeKind.PCCC, CommitteeKind.JOINT_COMMITTEE)
 
 
+def deciding_seats(ccg: CCG, on: dt.date) -> QuerySet[Membership]:
+    """Voting seats, held now or within the last 6 months, on the bodies that decide for the CCG."""
+    since = rules.add_months(on, -rules.PUBLISH_AFTER_END_MONTHS)
+    return Membership.objects.filter(
+        committee__ccgs=ccg, committee__kind__in=DECIDING_KINDS, voting=True
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=since))
+
+
 def decision_makers(ccg: CCG, on: dt.date) -> set[int]:
     """People with a voting seat, now or within the last 6 months, on a body that decides for the CCG."""
-    since = rules.add_months(on, -rules.PUBLISH_AFTER_END_MONTHS)
-    return set(
-        Membership.objects.filter(committee__ccgs=ccg, committee__kind__in=DECIDING_KINDS, voting=True)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=since))
-        .values_list("person_id", flat=True)
+    return set(deciding_seats(ccg, on).values_list("person_id", flat=True))
+
+
+def is_decision_maker(ccg: CCG, on: dt.date) -> Exists:
+    """Whether a declaration's person is a decision-maker of the CCG (for a Declaration queryset)."""
+    return Exists(deciding_seats(ccg, on).filter(person_id=OuterRef("person_id")))
+
+
+def still_published(today: dt.date) -> Q:
+    """Whether a declaration has not ended, or ended recently enough to stay on the published register."""
+    return Q(interest_to__isnull=True) | Q(interest_to__gte=rules.earliest_end_still_published(today))
+
+
+def published_interests(ccg: CCG, today: dt.date | None = None) -> QuerySet[Declaration]:
+    """The entries the published register shows today, in its order: `rules.publication` in SQL."""
+    today = today or timezone.localdate()
+    return (
+        Declaration.objects.filter(ccg=ccg, nil_return=False, consent_to_publish=True)
+        .filter(is_decision_maker(ccg, today))
+        .filter(still_published(today))
+        .order_by(*REGISTER_ORDER)
     )
 
 
@@ -48,7 +75,7 @@ def public_register_of_interests(ccg: CCG, today: dt.date | None = None) -> Publ
     for declaration in (
         Declaration.objects.filter(ccg=ccg, nil_return=False)
         .select_related("person", "practice", "organisation")
-        .order_by("person__full_name", "-declared_on", "-pk")
+        .order_by(*REGISTER_ORDER)
     ):
         verdict = rules.publication(
             decision_maker=declaration.person_id in makers,
@@ -67,7 +94,7 @@ def public_gifts(ccg: CCG) -> QuerySet[GiftOrHospitality]:
     return (
         GiftOrHospitality.objects.filter(ccg=ccg)
         .select_related("person", "senior_approver")
-        .order_by("-offered_on")
+        .order_by("-offered_on", "-pk")
     )
 
 

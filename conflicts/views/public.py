@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from cocomm import csv_export
 from cocomm.models import CCG
 from cocomm.pdf import render_pdf
 from conflicts import selectors
@@ -44,16 +45,8 @@ def _pounds(value: Decimal | None, machine: bool) -> str:
 
 
 def _interests_table(entries: list[Declaration], *, machine: bool = False) -> Table:
-    headers = [
-        "Name",
-        "Position",
-        "Type of interest",
-        "Description",
-        "Organisation concerned",
-        "From",
-        "To",
-        "Actions to mitigate the risk",
-    ]
+    # The headers are the CSV's, so the page, the PDF and the download name the same columns.
+    headers = [column.header for column in selectors.PUBLIC_INTEREST_COLUMNS]
     rows = []
     for d in entries:
         description = d.description
@@ -76,17 +69,7 @@ def _interests_table(entries: list[Declaration], *, machine: bool = False) -> Ta
 
 
 def _gifts_table(ccg: CCG, *, machine: bool = False) -> Table:
-    headers = [
-        "Name",
-        "Position",
-        "Gift or hospitality",
-        "Description",
-        "Value",
-        "Offered by",
-        "Offered on",
-        "Accepted or declined",
-        "Reason",
-    ]
+    headers = [column.header for column in selectors.PUBLIC_GIFT_COLUMNS]
     rows = [
         [
             str(g.person),
@@ -105,41 +88,44 @@ def _gifts_table(ccg: CCG, *, machine: bool = False) -> Table:
     return Table(headers, rows)
 
 
-def _procurement_table(ccg: CCG, *, machine: bool = False) -> Table:
-    # The Provider Selection Regime's record: the award, who took part in the decision, the conflicts
-    # declared and how each was managed, and the cross-check of the award against their interests
-    # (flags resting only on entries withheld from the register of interests are counted, not shown).
-    headers = [
-        "Decided on",
-        "Service",
-        "Decided by",
-        "Supplier",
-        "Value",
-        "Route",
-        "Contract",
-        "Who took part",
-        "Conflicts and how they were managed",
-    ]
-    rows = []
-    for entry in selectors.procurement_entries(list(selectors.procurement_records(ccg))):
+# The Provider Selection Regime's record: the award, who took part in the decision, the conflicts
+# declared and how each was managed, and the cross-check of the award against their interests
+# (flags resting only on entries withheld from the register of interests are counted, not shown).
+PROCUREMENT_HEADERS = [
+    "Decided on",
+    "Service",
+    "Decided by",
+    "Supplier",
+    "Value",
+    "Route",
+    "Contract",
+    "Who took part",
+    "Conflicts and how they were managed",
+]
+
+
+def _procurement_rows(entries: Iterable[selectors.ProcurementEntry], *, machine: bool) -> Iterator[list[str]]:
+    for entry in entries:
         record, award = entry.record, entry.award
         contract = ""
         if award is not None:
             contract = f"{_day(award.starts_on, machine)} to {_day(award.ends_on, machine)}"
-        rows.append(
-            [
-                _day(record.decision.decided_on, machine),
-                record.service,
-                str(record.decision.committee),
-                str(award.supplier) if award is not None else record.supplier,
-                _pounds(award.value if award is not None else record.value, machine),
-                award.get_route_display() if award is not None else "",
-                contract,
-                "; ".join(f"{m.person} ({m.role_text})" for m in entry.decision_makers),
-                entry.conflicts_text,
-            ]
-        )
-    return Table(headers, rows)
+        yield [
+            _day(record.decision.decided_on, machine),
+            record.service,
+            str(record.decision.committee),
+            str(award.supplier) if award is not None else record.supplier,
+            _pounds(award.value if award is not None else record.value, machine),
+            award.get_route_display() if award is not None else "",
+            contract,
+            "; ".join(f"{m.person} ({m.role_text})" for m in entry.decision_makers),
+            entry.conflicts_text,
+        ]
+
+
+def _procurement_table(ccg: CCG) -> Table:
+    entries = selectors.procurement_entries(list(selectors.procurement_records(ccg)))
+    return Table(PROCUREMENT_HEADERS, list(_procurement_rows(entries, machine=False)))
 
 
 @dataclass(frozen=True)
@@ -202,22 +188,8 @@ def _filename(ccg: CCG, register: PublicRegister, extension: str) -> str:
     return f"{ccg.ods_code}-{register.slug}-{timezone.localdate().isoformat()}.{extension}"
 
 
-# Spreadsheets run formulas in cells that start with these; a register must print as typed.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(text: str) -> str:
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def _csv_response(ccg: CCG, register: PublicRegister, table: Table) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(ccg, register, "csv")}"'
-    writer = csv.writer(response)
-    writer.writerow(table.headers)
-    for row in table.rows:
-        writer.writerow([_safe_cell(cell) for cell in row])
-    return response
+def _csv_response(ccg: CCG, register: PublicRegister, blocks: Iterator[bytes]) -> StreamingHttpResponse:
+    return csv_export.csv_response(blocks, _filename(ccg, register, "csv"))
 
 
 def _pdf_response(ccg: CCG, register: PublicRegister, table: Table, **extra: Any) -> HttpResponse:
@@ -249,24 +221,25 @@ def _page(
     )
 
 
-def _published_interests(ods_code: str, machine: bool) -> tuple[CCG, Table, int]:
+def _published_interests(ods_code: str) -> tuple[CCG, Table, int]:
     ccg = selectors.ccg_public_get(ods_code)
     register = selectors.public_register_of_interests(ccg)
-    return ccg, _interests_table(register.entries, machine=machine), register.withheld
+    return ccg, _interests_table(register.entries), register.withheld
 
 
 def public_interests(request: HttpRequest, ods_code: str) -> HttpResponse:
-    ccg, table, withheld = _published_interests(ods_code, machine=False)
+    ccg, table, withheld = _published_interests(ods_code)
     return _page(request, ccg, INTERESTS, table, withheld=withheld)
 
 
-def public_interests_csv(request: HttpRequest, ods_code: str) -> HttpResponse:
-    ccg, table, _ = _published_interests(ods_code, machine=True)
-    return _csv_response(ccg, INTERESTS, table)
+def public_interests_csv(request: HttpRequest, ods_code: str) -> StreamingHttpResponse:
+    """The page's entries, streamed as the database selects and writes them."""
+    ccg = selectors.ccg_public_get(ods_code)
+    return _csv_response(ccg, INTERESTS, csv_export.stream(selectors.public_interests_export(ccg)))
 
 
 def public_interests_pdf(request: HttpRequest, ods_code: str) -> HttpResponse:
-    ccg, table, withheld = _published_interests(ods_code, machine=False)
+    ccg, table, withheld = _published_interests(ods_code)
     return _pdf_response(ccg, INTERESTS, table, withheld=withheld)
 
 
@@ -275,9 +248,9 @@ def public_gifts(request: HttpRequest, ods_code: str) -> HttpResponse:
     return _page(request, ccg, GIFTS, _gifts_table(ccg))
 
 
-def public_gifts_csv(request: HttpRequest, ods_code: str) -> HttpResponse:
+def public_gifts_csv(request: HttpRequest, ods_code: str) -> StreamingHttpResponse:
     ccg = selectors.ccg_public_get(ods_code)
-    return _csv_response(ccg, GIFTS, _gifts_table(ccg, machine=True))
+    return _csv_response(ccg, GIFTS, csv_export.stream(selectors.public_gifts_export(ccg)))
 
 
 def public_gifts_pdf(request: HttpRequest, ods_code: str) -> HttpResponse:
@@ -290,9 +263,15 @@ def public_procurement(request: HttpRequest, ods_code: str) -> HttpResponse:
     return _page(request, ccg, PROCUREMENT, _procurement_table(ccg))
 
 
-def public_procurement_csv(request: HttpRequest, ods_code: str) -> HttpResponse:
+def public_procurement_csv(request: HttpRequest, ods_code: str) -> StreamingHttpResponse:
+    """Streamed a batch of decisions at a time: each entry's cross-check is a rule in Python."""
     ccg = selectors.ccg_public_get(ods_code)
-    return _csv_response(ccg, PROCUREMENT, _procurement_table(ccg, machine=True))
+    rows = (
+        row
+        for batch in selectors.procurement_entries_in_batches(ccg)
+        for row in _procurement_rows(batch, machine=True)
+    )
+    return _csv_response(ccg, PROCUREMENT, csv_export.stream_rows(PROCUREMENT_HEADERS, rows))
 
 
 def public_procurement_pdf(request: HttpRequest, ods_code: str) -> HttpResponse:

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from cocomm import csv_export
+from cocomm.models import CCG
 from cocomm.selectors import ccg_get
 from cocomm.views import AuthenticatedRequest
 from committees.models import Committee
@@ -108,3 +110,31 @@ def late_declarations(request: AuthenticatedRequest, ods_code: str) -> HttpRespo
             "crumbs": crumbs,
         },
     )
+
+
+def _registers_ccg(request: AuthenticatedRequest, ods_code: str) -> CCG:
+    """A CCG whose registers the user may see; for anyone else, a 404."""
+    ccg = ccg_get(request.user, ods_code)
+    if not permissions.can_view_registers(request.user, ccg):
+        raise _not_found()
+    return ccg
+
+
+def _filename(ccg: CCG, register: str) -> str:
+    return f"{ccg.ods_code}-{register}-register-{timezone.localdate().isoformat()}.csv"
+
+
+@login_required
+def register_interests_csv(request: AuthenticatedRequest, ods_code: str) -> StreamingHttpResponse:
+    """Every entry on the register of interests, nil returns and withheld ones included, streamed."""
+    ccg = _registers_ccg(request, ods_code)
+    blocks = csv_export.stream(selectors.register_interests_export(ccg))
+    return csv_export.csv_response(blocks, _filename(ccg, "interests"))
+
+
+@login_required
+def register_gifts_csv(request: AuthenticatedRequest, ods_code: str) -> StreamingHttpResponse:
+    """Every gift and hospitality offered, with what only the register's keepers see, streamed."""
+    ccg = _registers_ccg(request, ods_code)
+    blocks = csv_export.stream(selectors.register_gifts_export(ccg))
+    return csv_export.csv_response(blocks, _filename(ccg, "gifts"))

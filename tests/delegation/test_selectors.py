@@ -11,7 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from cocomm.audit import system_user
 from cocomm.models import CCG, User
 from delegation.rules import DecidedBy
-from delegation.selectors import ccgs_with_levels, level_on, routing_for, routing_table, with_levels
+from delegation.selectors import (
+    ccgs_with_levels,
+    level_in_force,
+    level_on,
+    routing_for,
+    routing_table,
+    with_level_on,
+    with_levels,
+)
 from functions.choices import Right
 from functions.models import DecisionRight, Function
 from functions.services import decision_right_change
@@ -123,3 +131,28 @@ def test_listing_ccgs_with_levels_takes_the_same_queries_however_many_ccgs(
         give_level(ccg, 1, dt.date(2015, 4, 1))
         give_level(ccg, 3, dt.date(2016, 4, 1))
     assert _count(listing) == few
+
+
+def test_the_level_in_force_is_worked_out_in_one_query_on_any_date(
+    level2_ccg: CCG, reference: Reference
+) -> None:
+    give_level(level2_ccg, 3, dt.date(2017, 4, 1))
+    give_level(level2_ccg, 1, dt.date(2019, 4, 1))
+    expected = {
+        dt.date(2015, 3, 31): None,
+        dt.date(2015, 4, 1): 2,
+        dt.date(2017, 3, 31): 2,
+        dt.date(2017, 4, 1): 3,
+        dt.date(2030, 1, 1): 1,
+    }
+
+    for on, number in expected.items():
+        with CaptureQueriesContext(connection) as queries:
+            ccg = with_level_on(CCG.objects.filter(pk=level2_ccg.pk), on).get()
+            found = level_in_force(ccg)
+        assert len(queries) == 1
+        assert (found.number if found else None) == number, on
+        in_python = level_on(with_levels(CCG.objects.filter(pk=level2_ccg.pk)).get(), on)
+        assert (in_python.level.number if in_python else None) == number, on
+    ccg = with_level_on(CCG.objects.filter(pk=level2_ccg.pk), dt.date(2017, 4, 1)).get()
+    assert str(level_in_force(ccg)) == "Level 3: Delegated commissioning"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import pytest
@@ -10,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cocomm import services
 from cocomm.models import CCG, AreaTeam, RoleKind, User
@@ -93,6 +95,59 @@ def test_the_ccg_list_costs_the_same_queries_for_3_or_20_ccgs(
 
     assert few == many
     assert client.get(reverse("ccg-list")).content.decode().count("Level 2: Joint commissioning") == 20
+
+
+def list_rows(html: str) -> dict[str, str]:
+    """Each CCG on the list with the level it shows for today."""
+    return dict(
+        re.findall(
+            r'<a href="/ccgs/[^/]+/">([^<]+)</a></th>.*?Level today </span>([^<]+)</td>', html, flags=re.S
+        )
+    )
+
+
+def test_the_ccg_list_shows_the_level_in_force_today_worked_out_by_the_database(
+    reviewer: User, national_area: AreaTeam
+) -> None:
+    today = timezone.localdate()
+    moved = CCGFactory(area_team=national_area, name="NHS Moved Up CCG")
+    give_level(moved, 1, dt.date(2015, 4, 1))
+    give_level(moved, 3, today)  # in force from today
+    give_level(moved, 2, today + dt.timedelta(days=1))  # not yet
+    waiting = CCGFactory(area_team=national_area, name="NHS Waiting CCG")
+    give_level(waiting, 2, today + dt.timedelta(days=30))
+    CCGFactory(area_team=national_area, name="NHS New CCG")
+
+    with CaptureQueriesContext(connection) as queries:
+        html = logged_in(reviewer).get(reverse("ccg-list")).content.decode()
+
+    assert list_rows(html) == {
+        "NHS Moved Up CCG": "Level 3: Delegated commissioning",
+        "NHS New CCG": "No level yet",
+        "NHS Waiting CCG": "No level yet",
+    }
+    # The level comes with the CCGs: the history of levels is not read row by row.
+    reads_history = re.compile(r'^SELECT [^(]*? FROM "delegation_levelassignment"')
+    assert not [q for q in queries.captured_queries if reads_history.match(q["sql"])]
+
+
+def test_the_ccg_list_costs_the_same_queries_with_ten_times_the_ccgs_and_levels(
+    reviewer: User, national_area: AreaTeam
+) -> None:
+    def add_ccgs(count: int, levels: int) -> None:
+        for _ in range(count):
+            ccg = CCGFactory(area_team=national_area)
+            for year in range(2015, 2015 + levels):
+                give_level(ccg, 1 + year % 3, dt.date(year, 4, 1))
+
+    client = logged_in(reviewer)
+    add_ccgs(2, 1)
+    client.get(reverse("ccg-list"))  # warm the caches that last for the whole process
+    once = queries_for(client, reverse("ccg-list"))
+    add_ccgs(18, 10)  # ten times the CCGs, each with ten levels
+
+    assert queries_for(client, reverse("ccg-list")) == once
+    assert len(list_rows(client.get(reverse("ccg-list")).content.decode())) == 20
 
 
 # The CCG page --------------------------------------------------------------------------------------
