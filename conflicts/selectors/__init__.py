@@ -16,6 +16,7 @@ from conflicts.selectors.checklist import (
 from conflicts.selectors.overdue import (
     PersonStatus,
     declaration_status,
+    declaration_status_on,
     open_campaign,
     people_in_scope,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "decision_makers",
     "declaration_get",
     "declaration_status",
+    "declaration_status_on",
     "declarations_of",
     "interest_fact",
     "interests_for_ruling",
