@@ -69,6 +69,14 @@ class Correction:
     by: str
     reason: str
     after_period: bool  # written after the period ended: a correction of the past, not its business
+    created: bool = False  # the row that recorded the record in the first place
+
+    @property
+    def opening(self) -> str:
+        """How the page introduces it: a record entered late, a correction, or the period's business."""
+        if self.created:
+            return "Recorded after the period ended" if self.after_period else "Recorded"
+        return "Corrected after the period ended" if self.after_period else "Changed"
 
 
 @dataclass(frozen=True)
@@ -143,6 +151,7 @@ def _corrections(
                         by=str(row.history_user) if row.history_user else "an automatic process",
                         reason=row.history_change_reason or "",
                         after_period=row.history_date >= after_end,
+                        created=row.history_type == "+",
                     )
                 )
     for corrections in found.values():

@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -265,4 +267,48 @@ def test_a_correction_to_a_past_record_changes_the_content_hash_and_is_named_in_
     assert "Corrected after the period ended on" in page
     assert "Correction: the invoice shows £60, not £40" in page
     assert "Gift offered to Chief Officer on 14 Feb 2017</strong>: new in this version" in page
+    assert "Recorded after the period ended on" in page and "Declined offer recorded" in page
     assert "Gifts and hospitality offered: 1 in version 1, now 2" in page
+
+
+def test_the_comparison_takes_the_same_queries_for_one_corrected_record_or_three(
+    scene: Scene, django_capture_on_commit_callbacks: Any
+) -> None:
+    gifts = [
+        conflict_services.offer_record(
+            ccg=scene.ccg,
+            person=scene.board.person("chief_officer"),
+            kind=OfferKind.HOSPITALITY,
+            description=f"Lunch {day}",
+            value=Decimal("30.00"),
+            offeror="A GP federation",
+            from_supplier=False,
+            offered_on=dt.date(2016, 12, day),
+            accepted=True,
+            by=scene.officer,
+        )
+        for day in (1, 2, 3, 4)
+    ]
+
+    def correct(gift: GiftOrHospitality) -> None:
+        gift = GiftOrHospitality.objects.get(pk=gift.pk)
+        gift.value += Decimal("5.00")
+        save_audited(gift, by=scene.officer, reason="Correction of the value")
+
+    def page_queries(pack: AssurancePack) -> int:
+        client = Client()
+        client.force_login(scene.officer)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("pack-detail", args=[pack.pk])).status_code == 200
+        return len(captured)
+
+    generated(scene, django_capture_on_commit_callbacks)
+    correct(gifts[0])
+    second = generated(scene, django_capture_on_commit_callbacks)
+    for gift in gifts[1:]:
+        correct(gift)
+    third = generated(scene, django_capture_on_commit_callbacks)
+
+    assert len(versions.version_comparison(second).records) == 1
+    assert len(versions.version_comparison(third).records) == 3
+    assert page_queries(third) == page_queries(second)
