@@ -27,12 +27,13 @@ def first_read_at(pack: AssurancePack) -> dt.datetime | None:
 
 
 def records_shown(pack: AssurancePack) -> list[dict[str, Any]] | None:
-    """What each record showed in a ready pack (None for a pack made before records were kept)."""
+    """What each record showed in a ready pack: those of the reading it was made from (None for a
+    pack made before readings were kept)."""
     if pack.data_as_of is None:
         return None
     shown = (
         PackRead.objects.filter(pack=pack, read_at=pack.data_as_of)
-        .exclude(records=[])
+        .order_by("-pk")
         .values_list("records", flat=True)
         .first()
     )
