@@ -41,8 +41,13 @@ class AssurancePack(models.Model):
     period_end = models.DateField()
     version = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=10, choices=PackStatus.choices, default=PackStatus.QUEUED)
+    # Set when generation reads the data, never when the pack is asked for: a pack may wait in the
+    # queue, and a retry reads again (each reading is a `PackRead`).
     data_as_of = models.DateTimeField(
-        "data as of", help_text="The moment the pack was asked for; the PDF shows the data of that moment."
+        "data read at",
+        null=True,
+        blank=True,
+        help_text="When generation last read the data; the PDF is labelled with this moment.",
     )
     file = models.FileField(upload_to="assurance-packs/%Y/", blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True, validators=[sha256_hex])
@@ -51,7 +56,11 @@ class AssurancePack(models.Model):
         max_length=64,
         blank=True,
         validators=[sha256_hex],
-        help_text="Hash of the rendered sections (not the cover): the same in versions of unchanged data.",
+        help_text=(
+            "Hash of the rendered sections, which show the records as they stood at the end of the period "
+            "(not the cover, which says when they were read): the same in every version until a past "
+            "record is corrected."
+        ),
     )
     page_count = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
@@ -156,3 +165,24 @@ class PackReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} for {self.pack}"
+
+
+class PackRead(models.Model):
+    """One reading of a pack's data by its generation, kept so that a retry says when the first
+    attempt read it; the reading a ready pack was made from also keeps what each record showed,
+    so that the next version can name the records that changed."""
+
+    pack = models.ForeignKey(AssurancePack, on_delete=models.PROTECT, related_name="reads")
+    read_at = models.DateTimeField()
+    records = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Each record the pack showed, with what it showed (empty for a failed attempt).",
+    )
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["pack", "read_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pack}: data read at {self.read_at:%-d %b %Y %H:%M:%S}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 # What each count in a pack's `contents` is called on the page, in the order the pack shows them.
 CONTENT_LABELS: dict[str, str] = {
@@ -74,6 +75,61 @@ def changes_between(before: Mapping[str, int], after: Mapping[str, int]) -> list
         for k in keys
         if int(before.get(k, 0)) != int(after.get(k, 0))
     ]
+
+
+class RecordChangeKind:
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """A record that one version of a pack shows differently from the previous one."""
+
+    key: str
+    label: str
+    kind: str
+    fields: tuple[FieldChange, ...] = ()
+
+    @property
+    def kind_of_record(self) -> str:
+        return self.key.split(":", 1)[0]
+
+
+def record_changes(
+    before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]]
+) -> list[RecordChange]:
+    """The records added, no longer shown, or shown differently between two versions (each a list of
+    {key, label, fields}); in the newer version's order, then the records it no longer shows."""
+    old = {r["key"]: r for r in before}
+    new = {r["key"]: r for r in after}
+    changes = []
+    for key, record in new.items():
+        if key not in old:
+            changes.append(RecordChange(key, record["label"], RecordChangeKind.ADDED))
+            continue
+        was, now = old[key]["fields"], record["fields"]
+        fields = tuple(
+            FieldChange(name, was.get(name, ""), now.get(name, ""))
+            for name in [*now, *(n for n in was if n not in now)]
+            if was.get(name, "") != now.get(name, "")
+        )
+        if fields:
+            changes.append(RecordChange(key, record["label"], RecordChangeKind.CHANGED, fields))
+    changes += [
+        RecordChange(key, record["label"], RecordChangeKind.REMOVED)
+        for key, record in old.items()
+        if key not in new
+    ]
+    return changes
 
 
 def stalled_reason(

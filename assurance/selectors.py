@@ -1,5 +1,8 @@
 """Reads for assurance packs: everything a pack shows, gathered from the apps below, and the packs
-a user may see. Ordering is total everywhere (ties broken by id) so the same data renders the same."""
+a user may see. Ordering is total everywhere (ties broken by id) so the same data renders the same.
+
+A pack shows its records as they stood at the end of its period (`assurance.as_of`), so a past
+period's pack made again later shows the same unless a past record was corrected."""
 
 from __future__ import annotations
 
@@ -11,13 +14,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from assurance import permissions, rules
+from assurance import as_of, permissions, rules
 from assurance.models import AssurancePack, PackStatus
 from cocomm.models import CCG, Role, RoleKind, RoleStatus
 from cocomm.permissions import AnyUser, is_administrator
 from cocomm.selectors import ccgs_visible_to
 from committees.choices import AttendanceStatus, DecisionStatus, Purpose
-from committees.models import AgendaItem, Committee, Decision, Exclusion, Meeting
+from committees.models import AgendaItem, Attendance, Committee, Decision, Exclusion, Meeting, Membership
 from committees.selectors import Composition, ItemQuorum, compositions_of, meeting_records
 from conflicts.models import (
     Breach,
@@ -28,14 +31,14 @@ from conflicts.models import (
     Referral,
 )
 from conflicts.selectors import (
+    PersonStatus,
     ProcurementEntry,
-    declaration_status,
+    declaration_status_on,
     late_declarations,
     late_offers,
     procurement_entries,
 )
 from delegation.models import RAG, LevelAssignment, ReadinessAction, ReadinessAssessment
-from delegation.readiness import open_readiness_actions, readiness_grid
 from delegation.selectors import level_history, scheme_of
 from functions.models import Function, LevelScheme
 from functions.selectors import Matrix, matrix_for
@@ -102,6 +105,8 @@ class MeetingRow:
     items: list[ItemRow]
     # Every declaration at the meeting, on items for decision, discussion or noting alike.
     declarations: list[DeclarationRow] = field(default_factory=list)
+    # Who was recorded as there, sent apologies or was absent (the counts above, by name).
+    attendance: list[Attendance] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,10 @@ class PackData:
     # The period's procurement decisions with their awards, checked against the decision-makers'
     # interests (Provider Selection Regime 2023: decision-makers, conflicts and how each was managed).
     awards: list[ProcurementEntry] = field(default_factory=list)
+    # Everyone who had to declare at the end of the period, and where their declarations stood.
+    statuses: list[PersonStatus] = field(default_factory=list)
+    # Every seat held on the committees on some day of the period (behind their composition and quorum).
+    seats: list[Membership] = field(default_factory=list)
     # Declared in the period more than 28 days after the interest arose or the offer was made.
     late_declarations: list[Declaration] = field(default_factory=list)
     late_offers: list[GiftOrHospitality] = field(default_factory=list)
@@ -232,21 +241,15 @@ def _outcome(item: AgendaItem, decision: Decision | None, referral: Referral | N
     return f"For decision; {decision.get_status_display().lower()}"
 
 
-def _day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-    )
-
-
 def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
-    """Gather what a CCG's assurance pack shows for a period (levels to registers)."""
+    """Gather what a CCG's assurance pack shows for a period (levels to registers), as the records
+    stood at the end of the period."""
     scheme = scheme_of(ccg)
-    committees = list(Committee.objects.filter(ccgs=ccg).order_by("name", "pk"))
+    committees = as_of.committees_serving(ccg, start, end)
+    # Seats by their dates, so a seat held on the last day counts though it has ended since.
     compositions = compositions_of(committees, end)
 
-    since, until = _day_bounds(start, end)
+    since, until = as_of.day_bounds(start, end)
     meetings = list(
         Meeting.objects.filter(committees__ccgs=ccg, starts_at__gte=since, starts_at__lt=until)
         .distinct()
@@ -262,12 +265,13 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
     exclusions: dict[int, list[Exclusion]] = {}
     referrals: dict[int, Referral] = {}
 
-    decisions = list(
-        Decision.objects.filter(ccg=ccg, decided_on__gte=start, decided_on__lte=end)
+    decisions = [
+        as_of.decision_as_it_stood(decision, end)
+        for decision in Decision.objects.filter(ccg=ccg, decided_on__gte=start, decided_on__lte=end)
         .exclude(status__in=[DecisionStatus.DRAFT, DecisionStatus.VOTING])
-        .select_related("committee", "function", "item__meeting", "ratified_at")
+        .select_related("committee", "function", "item__meeting", "ratified_at", "superseded_by")
         .order_by("decided_on", "pk")
-    )
+    ]
     item_ids += [d.item_id for d in decisions if d.item_id and d.item_id not in item_ids]
     for declaration in (
         ItemDeclaration.objects.filter(item_id__in=item_ids)
@@ -286,6 +290,9 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
 
     meeting_rows, item_rows = [], []
     for record in records:
+        record.decisions.update(
+            (pk, as_of.decision_as_it_stood(decision, end)) for pk, decision in record.decisions.items()
+        )
         rows = []
         for item in record.items:
             item.meeting = record.meeting  # the sections name an item's meeting: no query per item
@@ -316,12 +323,15 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
                 absent=attendance[AttendanceStatus.ABSENT],
                 items=rows,
                 declarations=declared,
+                attendance=sorted(
+                    record.attendance.values(), key=lambda a: (a.status, a.person.full_name, a.pk)
+                ),
             )
         )
 
     by_function = Counter((d.function.number, d.function.name) for d in decisions)
     by_body = Counter(d.committee.name for d in decisions)
-    statuses = declaration_status(ccg, end)
+    statuses = sorted(declaration_status_on(ccg, end), key=lambda s: (s.person.full_name, s.person.pk))
     overdue = [s for s in statuses if s.overdue]
     procurement = list(
         ProcurementRecord.objects.filter(
@@ -332,6 +342,7 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
         )
         .order_by("decision__decided_on", "pk")
     )
+    readiness, readiness_actions = as_of.readiness_as_it_stood(ccg, until)
     return PackData(
         ccg=ccg,
         start=start,
@@ -357,16 +368,20 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
             .order_by("offered_on", "pk")
         ),
         procurement=procurement,
-        breaches=list(
-            Breach.objects.filter(ccg=ccg, occurred_on__gte=start, occurred_on__lte=end).order_by(
-                "occurred_on", "pk"
-            )
-        ),
+        breaches=[
+            as_of.breach_as_it_stood(breach, end)
+            for breach in Breach.objects.filter(
+                ccg=ccg, occurred_on__gte=start, occurred_on__lte=end
+            ).order_by("occurred_on", "pk")
+        ],
         items=item_rows,
-        # Readiness is kept current rather than dated, so the pack shows it as it stands.
-        readiness=readiness_grid(ccg),
-        readiness_actions=open_readiness_actions(ccg),
-        awards=procurement_entries(procurement),
+        readiness=readiness,
+        readiness_actions=readiness_actions,
+        # Checked against the declarations made by the end of the period, not those made since.
+        awards=procurement_entries(procurement, declared_by=end),
+        statuses=statuses,
+        seats=as_of.seats_in_period(committees, start, end),
+        # Declared within the period (so by its end) more than 28 days late (s.14O NHS Act 2006).
         late_declarations=list(
             late_declarations(ccg, start=start, end=end).order_by("declared_on", "person__full_name", "pk")
         ),

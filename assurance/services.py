@@ -3,6 +3,12 @@
 Generation is safe to run twice and never leaves a half-made pack: the pack row is locked
 (`select_for_update`), a ready pack is left alone, and the file is written only after the PDF has
 been rendered and read back. A failed pack keeps its error and may be retried.
+
+Each run records when it read the data (a `PackRead`, and the pack's `data_as_of`): the pack is
+labelled with that moment, not with when it was asked for, and a retry reads again and says when
+the first attempt read it. What the pack shows is cut at the end of its period (see
+`assurance.selectors`), so its content hash covers only the records of the period; see
+docs/adr/0002.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,8 +28,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from pypdf import PdfReader
 
-from assurance import permissions, rules, selectors
-from assurance.models import AssurancePack, PackReview, PackStatus, ReviewOutcome
+from assurance import permissions, records, rules, selectors, versions
+from assurance.models import AssurancePack, PackRead, PackReview, PackStatus, ReviewOutcome
 from cocomm.audit import save_audited
 from cocomm.models import CCG, User
 from cocomm.pdf import render_pdf
@@ -55,12 +61,12 @@ def pack_request(*, ccg: CCG, start: dt.date, end: dt.date, by: User) -> Assuran
     latest = AssurancePack.objects.filter(ccg=ccg, period_start=start, period_end=end).aggregate(
         Max("version")
     )["version__max"]
+    # No "data as of" yet: the data is read when the pack is generated, which may be much later.
     pack = AssurancePack(
         ccg=ccg,
         period_start=start,
         period_end=end,
         version=(latest or 0) + 1,
-        data_as_of=timezone.now().replace(microsecond=0),
         queued_at=timezone.now(),
         requested_by=by,
     )
@@ -132,7 +138,7 @@ def packs_send_waiting(
 
 @transaction.atomic
 def pack_retry(*, pack: AssurancePack, by: User) -> AssurancePack:
-    """Queue a failed pack again (same version, same data-as-of moment)."""
+    """Queue a failed pack again (same version); its generation reads the data again."""
     _require(permissions.can_request_pack(by, pack.ccg), "Only a governance officer of the CCG may retry.")
     locked = AssurancePack.objects.select_for_update().get(pk=pack.pk)
     locked.move(PackStatus.QUEUED)
@@ -144,13 +150,30 @@ def pack_retry(*, pack: AssurancePack, by: User) -> AssurancePack:
     return locked
 
 
-def pack_render(pack: AssurancePack) -> tuple[bytes, str, dict[str, int]]:
-    """Render a pack: the PDF bytes, the hash of its sections' HTML, and its contents' counts."""
+class RenderedPack(NamedTuple):
+    pdf: bytes
+    content_sha256: str
+    contents: dict[str, int]
+    records: list[dict[str, Any]]
+
+
+def pack_render(pack: AssurancePack) -> RenderedPack:
+    """Render a pack, labelled with its `data_as_of`: the PDF bytes, the hash of its sections' HTML
+    (the records of the period, nothing of the moment it was made), its counts and its records."""
     data = selectors.pack_data(pack.ccg, pack.period_start, pack.period_end)
     sections = render_to_string(SECTIONS_TEMPLATE, {"data": data})
     content_sha256 = hashlib.sha256(sections.encode()).hexdigest()
-    context: dict[str, Any] = {"pack": pack, "data": data, "sections": sections}
-    return render_pdf(PDF_TEMPLATE, context), content_sha256, data.contents
+    first_read = versions.first_read_at(pack)
+    context: dict[str, Any] = {
+        "pack": pack,
+        "data": data,
+        "sections": sections,
+        # An earlier attempt read the data first: the cover says this one read it again.
+        "first_read_at": first_read if first_read is not None and first_read != pack.data_as_of else None,
+    }
+    return RenderedPack(
+        render_pdf(PDF_TEMPLATE, context), content_sha256, data.contents, records.records_of(data)
+    )
 
 
 def pack_generate(*, pack_id: int, by: User) -> AssurancePack:
@@ -181,12 +204,17 @@ def pack_generate(*, pack_id: int, by: User) -> AssurancePack:
             save_audited(pack, by=by, reason="Assurance pack generation restarted after an interruption")
         else:
             return pack
+    read_at: dt.datetime | None = None
     try:
         with transaction.atomic():
             pack = AssurancePack.objects.select_for_update().select_related("ccg").get(pk=pack_id)
             if pack.status != PackStatus.GENERATING:
                 return pack
-            pdf, content_sha256, contents = pack_render(pack)
+            # The moment this run reads the data, recorded by the run that reads it; every query of
+            # the read starts after it.
+            read_at = timezone.now()
+            pack.data_as_of = read_at
+            pdf, content_sha256, contents, shown = pack_render(pack)
             page_count = len(PdfReader(io.BytesIO(pdf)).pages)
             # Only now, with the PDF made and read back, is anything written.
             name = (
@@ -201,23 +229,34 @@ def pack_generate(*, pack_id: int, by: User) -> AssurancePack:
             pack.move(PackStatus.READY)
             try:
                 save_audited(pack, by=by, reason="Assurance pack generated")
+                read = PackRead(pack=pack, read_at=read_at, records=shown)
+                save_audited(read, by=by, reason="Assurance pack data read")
             except Exception:
                 pack.file.delete(save=False)  # no file without its ready row
                 raise
             return pack
     except Exception as error:  # recorded on the pack, for the person who asked for it
         log.exception("Assurance pack %s failed", pack_id)
-        return _fail(pack_id, f"{type(error).__name__}: {error}", by)
+        return _fail(pack_id, f"{type(error).__name__}: {error}", by, read_at=read_at)
 
 
-def _fail(pack_id: int, error: str, by: User) -> AssurancePack:
+def _fail(pack_id: int, error: str, by: User, *, read_at: dt.datetime | None = None) -> AssurancePack:
     with transaction.atomic():
         pack = AssurancePack.objects.select_for_update().get(pk=pack_id)
         if pack.status == PackStatus.GENERATING:
             pack.move(PackStatus.FAILED)
             pack.error = error[:2000]
             pack.finished_at = timezone.now()
+            if read_at is not None:
+                # The attempt read the data before it failed: a retry will say when.
+                pack.data_as_of = read_at
             save_audited(pack, by=by, reason="Assurance pack generation failed")
+            if read_at is not None:
+                save_audited(
+                    PackRead(pack=pack, read_at=read_at),
+                    by=by,
+                    reason="Assurance pack data read; generation failed",
+                )
         return pack
 
 

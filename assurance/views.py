@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assurance import permissions, rules, selectors, services
+from assurance import permissions, rules, selectors, services, versions
 from assurance.forms import PackRequestForm, ResponseForm, ReviewForm
 from assurance.models import AssurancePack, PackReview, PackStatus
 from cocomm.views import AuthenticatedRequest
@@ -137,7 +137,6 @@ def pack_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 return redirect("pack-detail", pk=pack.pk)
         elif not (review_form and review_form.is_bound) and not (response_form and response_form.is_bound):
             raise Http404("No such page.")
-    previous = selectors.previous_version(pack) if pack.status == PackStatus.READY else None
     return render(
         request,
         "assurance/pack_detail.html",
@@ -146,9 +145,8 @@ def pack_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "review": review,
             "review_form": review_form,
             "response_form": response_form,
-            "previous": previous,
-            "changes": rules.changes_between(previous.contents, pack.contents) if previous else [],
-            "unchanged": previous is not None and previous.content_sha256 == pack.content_sha256,
+            "comparison": versions.version_comparison(pack),
+            "reads": versions.pack_reads(pack),
             "contents": [(label, pack.contents.get(key, 0)) for key, label in rules.CONTENT_LABELS.items()],
             "in_progress": pack.status in (PackStatus.QUEUED, PackStatus.GENERATING),
             "may_retry": pack.status == PackStatus.FAILED

@@ -70,6 +70,9 @@ PERSONAL_FIELDS: dict[str, dict[str, str]] = {
         "reported_by": "the name of the person who reported the breach",
         "investigated_by": "the name of the person who investigated the breach",
     },
+    "assurance.PackRead": {
+        "records": "names the people in a pack and quotes what they declared, as the pack showed it",
+    },
 }
 
 

@@ -34,6 +34,7 @@ from conflicts.selectors.late import (
 from conflicts.selectors.overdue import (
     PersonStatus,
     declaration_status,
+    declaration_status_on,
     open_campaign,
     people_in_scope,
 )
@@ -115,6 +116,7 @@ __all__ = [
     "declaration_days_late",
     "declaration_get",
     "declaration_status",
+    "declaration_status_on",
     "declarations_of",
     "gifts_of",
     "interest_fact",

@@ -93,5 +93,38 @@ def declaration_status(
     return statuses
 
 
+def declaration_status_on(ccg: CCG, on: dt.date) -> list[PersonStatus]:
+    """Everyone who had to declare to the CCG on a past date, as the register stood that day: the seats
+    held on it (ended since or not) and only the declarations made by then."""
+    seats = (
+        Membership.objects.filter(committee__ccgs=ccg, starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+        .select_related("person")
+        .order_by("person__full_name", "pk")
+    )
+    appointed: dict[int, dt.date] = {}
+    persons: dict[int, Person] = {}
+    for seat in seats:
+        persons[seat.person_id] = seat.person
+        appointed[seat.person_id] = max(appointed.get(seat.person_id, seat.starts_on), seat.starts_on)
+    last = dict(
+        Declaration.objects.filter(ccg=ccg, person_id__in=persons, declared_on__lte=on)
+        .values("person_id")
+        .annotate(latest=Max("declared_on"))
+        .values_list("person_id", "latest")
+    )
+    return [
+        PersonStatus(
+            person=person,
+            last_declared_on=last.get(person_id),
+            appointed_on=appointed[person_id],
+            overdue=rules.overdue_reasons(
+                today=on, appointed_on=appointed[person_id], last_declared_on=last.get(person_id)
+            ),
+        )
+        for person_id, person in persons.items()
+    ]
+
+
 def open_campaign(ccg: CCG) -> Campaign | None:
     return Campaign.objects.filter(ccg=ccg, closed=False).order_by("-opened_on").first()

@@ -152,9 +152,13 @@ def _holds_seat(seat: Membership, on: dt.date) -> bool:
     return seat.starts_on <= on and (seat.ends_on is None or seat.ends_on > on)
 
 
-def procurement_entries(records: Sequence[ProcurementRecord]) -> list[ProcurementEntry]:
+def procurement_entries(
+    records: Sequence[ProcurementRecord], *, declared_by: dt.date | None = None
+) -> list[ProcurementEntry]:
     """Entries for the register, each award checked against the register of interests: a fixed
-    number of queries however many entries (records come with `procurement_records`' joins)."""
+    number of queries however many entries (records come with `procurement_records`' joins).
+
+    With `declared_by`, only the declarations made by that date count (the register as it stood)."""
     decisions = [r.decision for r in records]
     item_ids = [d.item_id for d in decisions if d.item_id is not None]
     meeting_ids = {d.item.meeting_id for d in decisions if d.item is not None}
@@ -210,9 +214,10 @@ def procurement_entries(records: Sequence[ProcurementRecord]) -> list[Procuremen
     interests: list[Declaration] = []
     if awards:
         involved = {m.person.pk for r in records for m in makers[r.decision_id]}
-        interests = list(
-            Declaration.objects.filter(person_id__in=involved, nil_return=False).order_by("declared_on", "pk")
-        )
+        registered = Declaration.objects.filter(person_id__in=involved, nil_return=False)
+        if declared_by is not None:
+            registered = registered.filter(declared_on__lte=declared_by)
+        interests = list(registered.order_by("declared_on", "pk"))
     facts = [_registered(d) for d in interests]
     by_id = {d.pk: d for d in interests}
 

@@ -21,6 +21,7 @@ from committees.choices import MatterKind, VoteChoice
 from committees.models import Decision
 from conflicts import services as conflict_services
 from conflicts.models import InterestType, ProcurementRoute, Ruling
+from conflicts.selectors import procurement_entries
 from functions.models import Function
 from tests.assurance.conftest import END, START, Scene
 from tests.factories.cocomm import OrganisationFactory
@@ -79,6 +80,7 @@ def federation(scene: Scene) -> Any:
             description="Shareholder of the federation",
             organisation=federation,
             interest_from=dt.date(2014, 1, 1),
+            declared_on=dt.date(2015, 1, 20),  # on the register before the period began
             by=scene.board.user(key),
         )
     return federation
@@ -119,3 +121,28 @@ def test_gathering_the_awards_takes_the_same_queries_for_one_or_four(scene: Scen
         awarded(scene, dt.date(2016, month, 8), federation)
 
     assert queries() == (one, 4)
+
+
+def test_an_interest_declared_only_after_the_period_does_not_flag_the_periods_award(scene: Scene) -> None:
+    # The pack shows the register as it stood at the end of the period: an interest first declared
+    # in June 2017 was not on it, whatever date the interest is said to have begun.
+    federation = OrganisationFactory(name="Fylde Coast GP Federation")
+    conflict_services.declaration_make(
+        ccg=scene.ccg,
+        person=scene.board.person("gp_one"),
+        position="GP member",
+        interest_type=InterestType.FINANCIAL,
+        description="Shareholder of the federation",
+        organisation=federation,
+        interest_from=dt.date(2014, 1, 1),
+        declared_on=dt.date(2017, 6, 1),
+        by=scene.board.user("gp_one"),
+    )
+    awarded(scene, dt.date(2016, 9, 8), federation)
+
+    data = selectors.pack_data(scene.ccg, START, END)
+
+    assert len(data.awards) == 1 and data.flagged_awards == []
+    # The register itself, read today, does flag it.
+    (today,) = procurement_entries([entry.record for entry in data.awards])
+    assert [line.person for line in today.flags] == ["Gp One"]

@@ -9,6 +9,7 @@ import io
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +20,7 @@ from assurance.models import AssurancePack, PackReview, PackStatus, ReviewOutcom
 from assurance.tasks import pack_generate_task
 from cocomm.audit import system_user
 from delegation.models import RAG, Stance
-from delegation.readiness import readiness_action_add, readiness_record
+from delegation.readiness import readiness_action_add, readiness_action_done, readiness_record
 from functions.models import Function
 from tests.assurance.conftest import END, RESOLUTION, START, STATEMENT, Scene, decide
 
@@ -66,41 +67,63 @@ def test_the_pdf_holds_every_section_the_decision_and_the_declared_conflict(
     assert pack.contents["meetings"] == 1 and pack.contents["levels"] == 1
 
 
-def test_the_pack_shows_the_readiness_grid_and_the_open_actions(
+def test_the_pack_shows_the_readiness_grid_and_the_open_actions_as_they_stood_at_the_end_of_the_period(
     scene: Scene, django_capture_on_commit_callbacks: Any
 ) -> None:
+    # Readiness carries no date of its own: its history says what it was when the period ended.
     estates = Function.objects.get(number=14)
-    assessment = readiness_record(
+    positions = {
+        "corporate": ("Terms of reference need the estates remit.", RAG.AMBER),
+        "finance": ("No capital budget has been delegated.", RAG.RED),
+        "primary_care": ("The team has an estates lead.", RAG.GREEN),
+        "contracts": ("Leases are held by NHS Property Services.", RAG.GREEN),
+    }
+    with time_machine.travel(dt.datetime(2016, 10, 3, 10, tzinfo=dt.UTC), tick=False):
+        assessment = readiness_record(
+            ccg=scene.ccg,
+            function=estates,
+            stance=Stance.INTERESTED,
+            positions=positions,
+            by=scene.officer,
+            reason="Readiness reviewed",
+        )
+        readiness_action_add(
+            assessment=assessment,
+            description="Agree the capital budget with the area team",
+            owner="Chief finance officer",
+            due_on=dt.date(2017, 1, 31),
+            by=scene.officer,
+        )
+        named = readiness_action_add(
+            assessment=assessment,
+            description="Name an estates lead",
+            due_on=dt.date(2017, 6, 30),
+            by=scene.officer,
+        )
+    # After the period: the budget is agreed, the lead named, and a new function assessed.
+    readiness_record(
         ccg=scene.ccg,
         function=estates,
         stance=Stance.INTERESTED,
-        positions={
-            "corporate": ("Terms of reference need the estates remit.", RAG.AMBER),
-            "finance": ("No capital budget has been delegated.", RAG.RED),
-            "primary_care": ("The team has an estates lead.", RAG.GREEN),
-            "contracts": ("Leases are held by NHS Property Services.", RAG.GREEN),
-        },
+        positions={**positions, "finance": ("Capital budget agreed.", RAG.GREEN)},
+        by=scene.officer,
+        reason="Readiness reviewed again",
+    )
+    readiness_action_done(action=named, by=scene.officer, reason="Lead named")
+    readiness_record(
+        ccg=scene.ccg,
+        function=Function.objects.get(number=12),
+        stance=Stance.DOING,
+        positions=positions,
         by=scene.officer,
         reason="Readiness reviewed",
-    )
-    readiness_action_add(
-        assessment=assessment,
-        description="Agree the capital budget with the area team",
-        owner="Chief finance officer",
-        due_on=dt.date(2017, 1, 31),
-        by=scene.officer,
-    )
-    readiness_action_add(
-        assessment=assessment,
-        description="Name an estates lead",
-        due_on=dt.date(2017, 6, 30),
-        by=scene.officer,
     )
 
     pack = generated(scene, django_capture_on_commit_callbacks)
 
     text = " ".join(text_of(pack.file.read()).split())
     section = text[text.rindex("8. Readiness and open actions") :]  # the section, not its contents line
+    assert "as it stood at the end of 31 March 2017" in section
     assert f"14. {estates.name}" in section
     assert "Amber Red Green Green Interested in taking on" in section
     assert "Agree the capital budget with the area team Chief finance officer 31 Jan 2017 Overdue" in section

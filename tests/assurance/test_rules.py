@@ -31,6 +31,44 @@ def test_changes_list_only_the_counts_that_differ() -> None:
     ]
 
 
+def record(key: str, label: str, **fields: str) -> dict[str, object]:
+    return {"key": key, "label": label, "fields": fields}
+
+
+def test_record_changes_name_the_records_added_changed_and_gone_field_by_field() -> None:
+    before = [
+        record("gift:1", "Hospitality offered to A on 15 Nov 2016", Value="£40.00", Accepted="yes"),
+        record("seat:2", "B's seat on the PCCC", Category="Lay member", Ended=""),
+        record("breach:3", "Breach of 2 Nov 2016", Stage="Reported"),
+    ]
+    after = [
+        record("gift:1", "Hospitality offered to A on 15 Nov 2016", Value="£60.00", Accepted="yes"),
+        record("seat:2", "B's seat on the PCCC", Category="Lay member", Ended=""),
+        record("gift:4", "Gift offered to A on 14 Feb 2017", Value="£15.00"),
+    ]
+
+    changes = rules.record_changes(before, after)
+
+    assert [(c.key, c.kind) for c in changes] == [
+        ("gift:1", rules.RecordChangeKind.CHANGED),
+        ("gift:4", rules.RecordChangeKind.ADDED),
+        ("breach:3", rules.RecordChangeKind.REMOVED),
+    ]
+    assert changes[0].fields == (rules.FieldChange("Value", "£40.00", "£60.00"),)
+    assert changes[0].kind_of_record == "gift"
+
+
+def test_a_field_shown_only_in_one_version_counts_as_changed_and_identical_lists_have_no_changes() -> None:
+    before = [record("meeting:1", "PCCC meeting, 9 Jun 2016", Present="A, B")]
+    after = [record("meeting:1", "PCCC meeting, 9 Jun 2016", Present="A, B", Apologies="C")]
+
+    (change,) = rules.record_changes(before, after)
+
+    assert change.fields == (rules.FieldChange("Apologies", "", "C"),)
+    assert rules.record_changes(after, after) == []
+    assert rules.record_changes([], []) == []
+
+
 NOW = dt.datetime(2016, 10, 3, 12, 0, tzinfo=dt.UTC)
 LIMITS = {"start_within": dt.timedelta(minutes=60), "finish_within": dt.timedelta(minutes=15)}
 
