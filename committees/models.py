@@ -3,6 +3,7 @@ decisions and votes; minutes and actions. Every model keeps its history."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -654,7 +655,7 @@ class Erratum(FrozenGuard):
         verbose_name_plural = "errata"
 
     def __str__(self) -> str:
-        return f"Erratum to the {str(self.minutes)[0].lower()}{str(self.minutes)[1:]}"
+        return f"Erratum to the minutes of {self.minutes.meeting}"
 
     def frozen_because(self, *, deleting: bool = False) -> str:
         if self.pk is not None:
@@ -671,7 +672,7 @@ class Erratum(FrozenGuard):
 CLOSED_VOTE = (DecisionStatus.RECORDED, DecisionStatus.APPROVED, DecisionStatus.SUPERSEDED)
 
 
-def _local_date(moment: Any) -> Any:
+def _local_date(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
 
