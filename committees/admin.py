@@ -4,6 +4,7 @@ frozen record are read-only here; they change only through the services, which c
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from cocomm.admin import AuditedAdmin, ReadOnlyAdmin
 from committees.models import (
@@ -13,6 +14,7 @@ from committees.models import (
     Committee,
     Decision,
     DecisionVoter,
+    Erratum,
     Exclusion,
     Matter,
     Meeting,
@@ -21,6 +23,7 @@ from committees.models import (
     Paper,
     TermsOfReference,
     Vote,
+    minutes_freeze,
 )
 
 
@@ -122,3 +125,17 @@ class ActionAdmin(AuditedAdmin):
     list_display = ["description", "meeting", "owner", "due_on", "status"]
     list_filter = ["status"]
     search_fields = ["description"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Action | None = None) -> bool:
+        # An action agreed at a meeting whose minutes are approved is part of that frozen record; it is
+        # marked done on the meeting's page, through the service, with the reason.
+        if obj is not None and minutes_freeze(obj.meeting_id):
+            return False
+        return super().has_change_permission(request, obj)
+
+
+@admin.register(Erratum)
+class ErratumAdmin(ReadOnlyAdmin):
+    # Recorded at a later meeting through the service, which checks the meeting; never changed after.
+    list_display = ["minutes", "item", "recorded_by", "recorded_at"]
+    search_fields = ["correction", "reason"]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from committees.choices import AttendanceStatus, DecisionStatus, Purpose
-from committees.models import Action, AgendaItem, Attendance, Decision, Exclusion, Meeting
+from committees.models import Action, AgendaItem, Attendance, Decision, Erratum, Exclusion, Meeting
 from committees.selectors import item_quorum
 
 # Apps above committees may add lines about each item (the conflicts app adds every declaration and
@@ -46,6 +46,12 @@ def compose_minutes(meeting: Meeting) -> str:
         .prefetch_related("votes__person", "voters__person")
     }
     actions = list(Action.objects.filter(meeting=meeting).select_related("owner", "item").order_by("due_on"))
+    # Corrections agreed here to earlier approved minutes belong to this meeting's record too.
+    errata: dict[int, list[Erratum]] = {}
+    for erratum in (
+        Erratum.objects.filter(item__meeting=meeting).select_related("minutes__meeting").order_by("pk")
+    ):
+        errata.setdefault(erratum.item_id, []).append(erratum)
 
     lines = [
         f"Minutes of the meeting of {' and '.join(str(c) for c in committees)}"
@@ -73,6 +79,12 @@ def compose_minutes(meeting: Meeting) -> str:
             lines.append(
                 f"Declaration: {exclusion.person}: {exclusion.reason}. "
                 f"Ruling: {exclusion.get_scope_display()}."
+            )
+        for erratum in errata.get(item.pk, []):
+            corrected = timezone.localtime(erratum.minutes.meeting.starts_at)
+            lines.append(
+                f"Erratum to the minutes of {corrected:%-d %B %Y}: {erratum.correction} "
+                f"(reason: {erratum.reason})"
             )
         if item.discussion_note:
             lines.append(item.discussion_note)

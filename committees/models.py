@@ -3,15 +3,18 @@ decisions and votes; minutes and actions. Every model keeps its history."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cocomm.audited_history import AuditedHistory
 from cocomm.models import CCG, AreaTeam, Organisation, Person, Practice
+from committees import rules
 from committees.choices import (
     AttendanceStatus,
     CastingVote,
@@ -31,6 +34,33 @@ from committees.choices import (
     VoteChoice,
 )
 from functions.models import Function
+
+
+class FrozenGuard(models.Model):
+    """The last line of defence for records that freeze: whatever path reaches `save()` or `delete()`
+    (a service, the admin, a task, a shell), a frozen record refuses, saying why.
+
+    Each model says when it is frozen in `frozen_because`, which returns the refusal, or "" while the
+    record may change. The services check the same thing first, so users meet the refusal on a form.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        refusal = self.frozen_because()
+        if refusal:
+            raise ValidationError(refusal)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        refusal = self.frozen_because(deleting=True)
+        if refusal:
+            raise ValidationError(refusal)
+        return super().delete(*args, **kwargs)
+
+    def frozen_because(self, *, deleting: bool = False) -> str:
+        return ""
 
 
 class Committee(models.Model):
@@ -193,7 +223,7 @@ class Membership(models.Model):
 # Meetings ----------------------------------------------------------------------------------------
 
 
-class Meeting(models.Model):
+class Meeting(FrozenGuard):
     """A meeting of one committee, or of several meeting in common (each takes its own decisions)."""
 
     title = models.CharField(max_length=200)
@@ -211,8 +241,11 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.title}, {self.starts_at:%-d %B %Y}"
 
+    def frozen_because(self, *, deleting: bool = False) -> str:
+        return minutes_freeze(self.pk) if self.pk is not None else ""
 
-class AgendaItem(models.Model):
+
+class AgendaItem(FrozenGuard):
     """An item on a meeting's agenda, with the fields of the paper summary sheet."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
@@ -269,8 +302,12 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    def frozen_because(self, *, deleting: bool = False) -> str:
+        # An item added to, changed at or taken off a meeting whose minutes are approved.
+        return minutes_freeze(self.meeting_id)
 
-class Paper(models.Model):
+
+class Paper(FrozenGuard):
     """A paper for an agenda item; who may read it follows the item's session."""
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
@@ -284,8 +321,11 @@ class Paper(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def frozen_because(self, *, deleting: bool = False) -> str:
+        return minutes_freeze(meeting_of_item(self.item_id))
 
-class Attendance(models.Model):
+
+class Attendance(FrozenGuard):
     """Who came: members present, apologies or absent, and others in attendance."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
@@ -304,8 +344,12 @@ class Attendance(models.Model):
     def __str__(self) -> str:
         return f"{self.person}: {self.get_status_display()}"
 
+    def frozen_because(self, *, deleting: bool = False) -> str:
+        # Attendance is kept for the whole meeting, so it fed every item voted on there.
+        return minutes_freeze(self.meeting_id) or closed_vote_at_meeting(self.meeting_id)
 
-class Exclusion(models.Model):
+
+class Exclusion(FrozenGuard):
     """A member stepping back from one item: out of its vote and its quorum, and why."""
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="exclusions")
@@ -325,6 +369,9 @@ class Exclusion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_scope_display()}"
+
+    def frozen_because(self, *, deleting: bool = False) -> str:
+        return item_freeze(self.item_id)
 
 
 # Matters and decisions ------------------------------------------------------------------------------
@@ -420,15 +467,20 @@ class Decision(models.Model):
         return f"{self.committee}: {self.resolution[:60]}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # The last line of defence: whatever path reaches save(), an approved decision stays as approved.
-        if self.pk is not None:
-            stored: Any = Decision.objects.filter(pk=self.pk).values().first()
-            if stored and stored["status"] in (DecisionStatus.APPROVED, DecisionStatus.SUPERSEDED):
-                changed = {
-                    f.attname
-                    for f in self._meta.concrete_fields
-                    if getattr(self, f.attname) != stored[f.attname]
-                }
+        # The last line of defence: whatever path reaches save(), an approved decision stays as approved,
+        # a closed vote keeps its count, and a meeting whose minutes are approved keeps its decisions.
+        refusal = minutes_freeze(meeting_of_item(self.item_id)) if self.item_id is not None else ""
+        if self.pk is None:
+            if refusal:
+                raise ValidationError(refusal)
+            super().save(*args, **kwargs)
+            return
+        stored: Any = Decision.objects.filter(pk=self.pk).values().first()
+        if stored:
+            changed = {
+                f.attname for f in self._meta.concrete_fields if getattr(self, f.attname) != stored[f.attname]
+            }
+            if stored["status"] in (DecisionStatus.APPROVED, DecisionStatus.SUPERSEDED):
                 # Two facts may be added later: that a later decision superseded it, and that a
                 # meeting ratified a chair's action. Nothing else ever changes.
                 allowed = set()
@@ -440,10 +492,33 @@ class Decision(models.Model):
                     raise ValidationError(
                         "An approved decision cannot be changed; record a new one that supersedes it."
                     )
+                # Superseding is recorded at the later meeting, so the earlier meeting's approved
+                # minutes do not stand in its way.
+                refusal = ""
+            elif stored["status"] == DecisionStatus.RECORDED and changed - self.CHANGES_AFTER_THE_VOTE:
+                raise ValidationError(
+                    "The vote on this decision has closed: what it resolved and how the vote went no "
+                    "longer change; the chair approves it as recorded."
+                )
+        if refusal:
+            raise ValidationError(refusal)
         super().save(*args, **kwargs)
 
+    # What the chair's approval writes once the vote has closed (a resolution that did not carry
+    # supersedes nothing, so that link is dropped as it is approved).
+    CHANGES_AFTER_THE_VOTE = frozenset({"status", "approved_by_id", "approved_at", "supersedes_id"})
 
-class DecisionVoter(models.Model):
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        stored = Decision.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        if stored in CLOSED_VOTE:
+            raise ValidationError("A decision whose vote has closed is never deleted.")
+        refusal = minutes_freeze(meeting_of_item(self.item_id)) if self.item_id is not None else ""
+        if refusal:
+            raise ValidationError(refusal)
+        return super().delete(*args, **kwargs)
+
+
+class DecisionVoter(FrozenGuard):
     """Who could vote and who could not, frozen when the vote closed."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="voters")
@@ -462,8 +537,12 @@ class DecisionVoter(models.Model):
     def __str__(self) -> str:
         return f"{self.person}: {'could vote' if self.eligible else self.reason or 'could not vote'}"
 
+    def frozen_because(self, *, deleting: bool = False) -> str:
+        # Written as the vote closes (the decision is still open then); never changed after.
+        return decision_freeze(self.decision_id)
 
-class Vote(models.Model):
+
+class Vote(FrozenGuard):
     """One member's vote on a decision."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="votes")
@@ -479,11 +558,14 @@ class Vote(models.Model):
     def __str__(self) -> str:
         return f"{self.person}: {self.get_choice_display()}"
 
+    def frozen_because(self, *, deleting: bool = False) -> str:
+        return decision_freeze(self.decision_id)
+
 
 # Minutes and actions ------------------------------------------------------------------------------
 
 
-class Minutes(models.Model):
+class Minutes(FrozenGuard):
     """A meeting's minutes: drafted from the record, approved at the next meeting, then frozen."""
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
@@ -503,13 +585,17 @@ class Minutes(models.Model):
     def __str__(self) -> str:
         return f"Minutes of {self.meeting}"
 
+    def frozen_because(self, *, deleting: bool = False) -> str:
+        # Approving is the last change: the stored row is read, not the one about to be saved.
+        return minutes_freeze(self.meeting_id) if self.pk is not None else ""
+
 
 class ActionStatus(models.TextChoices):
     OPEN = "open", "Open"
     DONE = "done", "Done"
 
 
-class Action(models.Model):
+class Action(FrozenGuard):
     """An action from a meeting, with its owner and due date: the action log."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
@@ -527,3 +613,135 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    def frozen_because(self, *, deleting: bool = False) -> str:
+        refusal = minutes_freeze(self.meeting_id)
+        if not refusal or deleting or self.pk is None:
+            return refusal
+        # Marking an action done happens after the meeting, so it is the one change still allowed.
+        stored: Any = Action.objects.filter(pk=self.pk).values().first()
+        if stored is None:
+            return refusal
+        changed = {
+            f.attname for f in self._meta.concrete_fields if getattr(self, f.attname) != stored[f.attname]
+        }
+        done = stored["status"] == ActionStatus.OPEN and self.status == ActionStatus.DONE
+        return "" if changed <= ({"status"} if done else set()) else refusal
+
+
+class Erratum(FrozenGuard):
+    """A correction to approved minutes, agreed at a later meeting of the same committee.
+
+    Approved minutes are never edited: the correction is a record of its own, with its reason and the
+    item of the later meeting at which it was raised, and is shown with the minutes it corrects.
+    """
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.PROTECT, related_name="errata")
+    item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.PROTECT,
+        related_name="errata_raised",
+        verbose_name="raised at",
+        help_text="The item of the later meeting at which the correction was agreed.",
+    )
+    correction = models.TextField(help_text="What the minutes should say.")
+    reason = models.TextField(help_text="Why the minutes are corrected.")
+    recorded_by = models.ForeignKey("cocomm.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["minutes", "recorded_at", "id"]
+        verbose_name_plural = "errata"
+
+    def __str__(self) -> str:
+        return f"Erratum to the minutes of {self.minutes.meeting}"
+
+    def frozen_because(self, *, deleting: bool = False) -> str:
+        if self.pk is not None:
+            return "An erratum is never changed or removed; record a further erratum to correct it."
+        if not Minutes.objects.filter(pk=self.minutes_id, status=MinutesStatus.APPROVED).exists():
+            return "An erratum corrects approved minutes; until they are approved, correct the draft."
+        # Raised at a later meeting, it is part of that meeting's record, which freezes in its turn.
+        return minutes_freeze(meeting_of_item(self.item_id))
+
+
+# Frozen records: the lookups behind each model's refusal -------------------------------------------
+
+# A vote has closed once its decision is recorded; approval and supersession come after.
+CLOSED_VOTE = (DecisionStatus.RECORDED, DecisionStatus.APPROVED, DecisionStatus.SUPERSEDED)
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def meeting_of_item(item_id: int | None) -> int | None:
+    """The meeting an agenda item belongs to, by id."""
+    if item_id is None:
+        return None
+    return AgendaItem.objects.filter(pk=item_id).values_list("meeting_id", flat=True).first()
+
+
+def minutes_freeze(meeting_id: int | None) -> str:
+    """Why nothing recorded at a meeting may change (its minutes are approved), or "" while it may."""
+    if meeting_id is None:
+        return ""
+    minutes = (
+        Minutes.objects.filter(meeting_id=meeting_id, status=MinutesStatus.APPROVED)
+        .select_related("meeting", "approved_at_meeting")
+        .first()
+    )
+    if minutes is None:
+        return ""
+    approving = minutes.approved_at_meeting
+    return rules.minutes_approved_refusal(
+        meeting_on=_local_date(minutes.meeting.starts_at),
+        approved_on=_local_date(approving.starts_at) if approving is not None else None,
+    )
+
+
+def _vote_refusal(decision: Decision | None) -> str:
+    if decision is None or decision.item is None:
+        return ""
+    return rules.vote_closed_refusal(
+        item_number=decision.item.number, item_title=decision.item.title, closed_on=decision.decided_on
+    )
+
+
+def closed_vote_on_item(item_id: int | None) -> str:
+    """Why what fed an item's vote may not change (the vote has closed), or "" while it may."""
+    if item_id is None:
+        return ""
+    closed = Decision.objects.filter(item_id=item_id, status__in=CLOSED_VOTE).select_related("item")
+    return _vote_refusal(closed.first())
+
+
+def closed_vote_at_meeting(meeting_id: int | None) -> str:
+    """Why a meeting's attendance may not change (a vote there has closed), or "" while it may."""
+    if meeting_id is None:
+        return ""
+    closed = Decision.objects.filter(item__meeting_id=meeting_id, status__in=CLOSED_VOTE)
+    return _vote_refusal(closed.select_related("item").order_by("item__number").first())
+
+
+def item_freeze(item_id: int | None) -> str:
+    """Why a record on an item (a declaration, ruling, exclusion or item chair) may not change."""
+    return minutes_freeze(meeting_of_item(item_id)) or closed_vote_on_item(item_id)
+
+
+def decision_freeze(decision_id: int | None) -> str:
+    """Why a decision's votes and voters may not change (the vote has closed, or the minutes of its
+    meeting are approved), or "" while they may."""
+    if decision_id is None:
+        return ""
+    decision = Decision.objects.filter(pk=decision_id).select_related("item").first()
+    if decision is None:
+        return ""
+    if decision.item is not None:
+        refusal = minutes_freeze(decision.item.meeting_id)
+        if refusal:
+            return refusal
+    if decision.status in CLOSED_VOTE:
+        return _vote_refusal(decision) or "The vote on this decision has closed; its votes no longer change."
+    return ""

@@ -292,3 +292,59 @@ def ruling_allowed_before_meeting(*, leaves_item: bool, papers_withheld: bool) -
     being withheld) is the chair's response to what is declared at the meeting, so it waits for it.
     """
     return leaves_item and papers_withheld
+
+
+# Frozen records -----------------------------------------------------------------------------------
+#
+# A governance record proves what happened on a day only if it cannot be rewritten afterwards. Once an
+# item's vote has closed, what the vote was taken on (the attendance, the declarations and rulings on
+# the item, the exclusions, who chaired it, the votes) stays as it was; once a meeting's minutes are
+# approved, nothing recorded at that meeting changes. A correction is a new record, an erratum raised
+# at a later meeting of the committee and shown with the minutes; the original is never edited.
+
+
+def _day(on: dt.date) -> str:
+    return f"{on:%-d %B %Y}"
+
+
+def minutes_approved_refusal(*, meeting_on: dt.date, approved_on: dt.date | None) -> str:
+    """Why nothing recorded at a meeting may change once its minutes are approved, and what to do."""
+    approved = f"were approved on {_day(approved_on)}" if approved_on is not None else "are approved"
+    return (
+        f"The minutes of {_day(meeting_on)} {approved}, so nothing recorded at that meeting changes; "
+        "record an erratum at a later meeting (the committee's governance officer or chair records it "
+        "on the approved minutes)."
+    )
+
+
+def vote_closed_refusal(*, item_number: int, item_title: str, closed_on: dt.date) -> str:
+    """Why what fed an item's vote may not change once the vote has closed, and what to do instead."""
+    return (
+        f"The vote on item {item_number}, {item_title}, closed at the meeting of {_day(closed_on)}, so "
+        "what it was taken on no longer changes: the attendance, the declarations and rulings on the item, "
+        "the exclusions, who chaired it and the votes. The governance officer records any correction in "
+        "the minutes (as an erratum at a later meeting once they are approved)."
+    )
+
+
+def erratum_meeting_refusal(
+    *, minutes_at: dt.datetime, raised_at: dt.datetime, same_committee: bool, started: bool
+) -> str:
+    """Why an erratum to the minutes of one meeting cannot be raised at another; empty when it can.
+
+    An erratum is agreed by the committee after the minutes were approved, so it is raised at a
+    later meeting of the same committee, once that meeting has started. Both times are local.
+    """
+    if not same_committee:
+        return "An erratum is raised at a meeting of the committee whose minutes it corrects."
+    if raised_at <= minutes_at:
+        return (
+            f"An erratum to the minutes of {_day(minutes_at.date())} is raised at a later meeting of the "
+            f"committee, not at the meeting of {_day(raised_at.date())}."
+        )
+    if not started:
+        return (
+            f"The meeting of {_day(raised_at.date())} has not started yet: the erratum is recorded at it "
+            "once it has."
+        )
+    return ""

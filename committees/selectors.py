@@ -23,6 +23,7 @@ from committees.models import (
     Committee,
     Decision,
     DecisionVoter,
+    Erratum,
     Exclusion,
     Matter,
     Meeting,
@@ -32,6 +33,9 @@ from committees.models import (
     Paper,
     TermsOfReference,
     Vote,
+    closed_vote_at_meeting,
+    closed_vote_on_item,
+    minutes_freeze,
 )
 from functions.models import Function
 
@@ -638,3 +642,54 @@ def minutes_of(meeting: Meeting) -> Minutes | None:
     return (
         Minutes.objects.filter(meeting=meeting).select_related("approved_at_meeting", "approved_by").first()
     )
+
+
+# Frozen records and errata ---------------------------------------------------------------------------
+
+
+def record_frozen_because(meeting: Meeting) -> str:
+    """Why nothing recorded at a meeting may change (its minutes are approved), or ""; pages show it
+    in place of the forms that could no longer be used."""
+    return minutes_freeze(meeting.pk)
+
+
+def item_frozen_because(item: AgendaItem) -> str:
+    """Why the declarations, rulings, exclusions and votes on an item may not change, or ""."""
+    return minutes_freeze(item.meeting_id) or closed_vote_on_item(item.pk)
+
+
+def attendance_frozen_because(meeting: Meeting) -> str:
+    """Why a meeting's attendance may not change (minutes approved, or a vote there closed), or ""."""
+    return minutes_freeze(meeting.pk) or closed_vote_at_meeting(meeting.pk)
+
+
+def errata_of(minutes: Minutes | None) -> list[Erratum]:
+    """The corrections recorded to approved minutes, oldest first, each with where it was raised."""
+    if minutes is None:
+        return []
+    return list(
+        Erratum.objects.filter(minutes=minutes)
+        .select_related("item__meeting", "recorded_by")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def items_to_raise_errata_at(
+    minutes: Minutes, *, now: dt.datetime | None = None, limit: int = 5
+) -> list[AgendaItem]:
+    """Where an erratum to approved minutes may be raised: the items of the committee's later meetings
+    that have started and whose own record is still open, the nearest meetings first (a few of them)."""
+    meeting = minutes.meeting
+    meetings = list(
+        Meeting.objects.filter(
+            committees__in=meeting.committees.all(),
+            starts_at__gt=meeting.starts_at,
+            starts_at__lte=now or timezone.now(),
+        )
+        .exclude(minutes__status=MinutesStatus.APPROVED)
+        .distinct()
+        .order_by("-starts_at")[:limit]
+    )
+    order = {m.pk: n for n, m in enumerate(meetings)}
+    items = AgendaItem.objects.filter(meeting__in=meetings).select_related("meeting")
+    return sorted(items, key=lambda i: (order[i.meeting_id], i.number))

@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("meetings/<int:pk>/items/new/", meetings.agenda_item_add, name="agenda-item-add"),
     path("meetings/<int:pk>/minutes/", minutes.minutes_detail, name="minutes-detail"),
     path("meetings/<int:pk>/minutes/approve/", minutes.minutes_approve, name="minutes-approve"),
+    path("meetings/<int:pk>/minutes/errata/new/", minutes.erratum_record, name="erratum-record"),
     # Agenda items
     path("items/<int:pk>/", items.agenda_item_detail, name="agenda-item-detail"),
     path("items/<int:pk>/note/", items.agenda_item_note, name="agenda-item-note"),

@@ -11,7 +11,15 @@ from django.db.models import Q
 
 from cocomm.audited_history import AuditedHistory
 from cocomm.models import CCG, Organisation, Person, Practice
-from committees.models import AgendaItem, Committee, Decision
+from committees.models import (
+    AgendaItem,
+    Committee,
+    Decision,
+    FrozenGuard,
+    item_freeze,
+    meeting_of_item,
+    minutes_freeze,
+)
 
 
 class InterestType(models.TextChoices):
@@ -276,7 +284,7 @@ class Ruling(models.TextChoices):
     LEAVES = "leaves", "Leaves the meeting for the item"
 
 
-class ItemDeclaration(models.Model):
+class ItemDeclaration(FrozenGuard):
     """A member's declaration on an agenda item and the chair's ruling on it."""
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="declarations")
@@ -304,8 +312,11 @@ class ItemDeclaration(models.Model):
     def __str__(self) -> str:
         return f"{self.person} on {self.item}: {self.get_ruling_display()}"
 
+    def frozen_because(self, *, deleting: bool = False) -> str:
+        return item_freeze(self.item_id)
 
-class ItemChair(models.Model):
+
+class ItemChair(FrozenGuard):
     """Who chairs one item in the chair's place, because the chair has a conflict on it, and why."""
 
     item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="item_chair")
@@ -320,6 +331,9 @@ class ItemChair(models.Model):
     def __str__(self) -> str:
         return f"{self.person} chairs {self.item}"
 
+    def frozen_because(self, *, deleting: bool = False) -> str:
+        return item_freeze(self.item_id)
+
 
 class ReferralRoute(models.TextChoices):
     OTHER_COMMITTEE = "other_committee", "Another committee"
@@ -328,7 +342,7 @@ class ReferralRoute(models.TextChoices):
     CO_OPTION = "co_option", "Co-opted non-conflicted members"
 
 
-class Referral(models.Model):
+class Referral(FrozenGuard):
     """An item left inquorate by conflicts, referred elsewhere after consulting the Guardian."""
 
     item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="referral")
@@ -345,6 +359,9 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} referred to {self.to_committee or self.get_route_display()}"
+
+    def frozen_because(self, *, deleting: bool = False) -> str:
+        return minutes_freeze(meeting_of_item(self.item_id))
 
 
 class ProcurementRecord(models.Model):

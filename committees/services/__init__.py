@@ -8,7 +8,12 @@ a chair approves; an approved decision never changes.
 The services live in modules by sub-domain; import them from here (`from committees import services`).
 """
 
-from committees.services._common import require_meeting_started
+from committees.services._common import (
+    require_attendance_open,
+    require_item_open,
+    require_meeting_started,
+    require_record_open,
+)
 from committees.services.committees import (
     committee_create,
     committee_update,
@@ -38,7 +43,13 @@ from committees.services.meetings import (
     meeting_schedule,
     paper_add,
 )
-from committees.services.minutes import action_add, action_complete, minutes_approve, minutes_draft
+from committees.services.minutes import (
+    action_add,
+    action_complete,
+    erratum_record,
+    minutes_approve,
+    minutes_draft,
+)
 
 __all__ = [
     "action_add",
@@ -52,6 +63,7 @@ __all__ = [
     "decision_approve",
     "decision_propose",
     "decision_supersede",
+    "erratum_record",
     "exclusion_lift",
     "exclusion_record",
     "matter_raise",
@@ -63,7 +75,10 @@ __all__ = [
     "minutes_approve",
     "minutes_draft",
     "paper_add",
+    "require_attendance_open",
+    "require_item_open",
     "require_meeting_started",
+    "require_record_open",
     "terms_approve",
     "terms_draft",
     "virtual_decision_ratify",

@@ -1,5 +1,6 @@
 """Helpers the committees services share: permission refusals, transitions, routing checks, and the
-meeting's clock (`require_meeting_started`, which the conflicts services call too)."""
+meeting's clock (`require_meeting_started`) and the frozen record (`require_record_open`,
+`require_item_open`, `require_attendance_open`), which the conflicts services call too."""
 
 from __future__ import annotations
 
@@ -14,8 +15,16 @@ from cocomm.audit import save_audited
 from cocomm.models import CCG, User
 from cocomm.text import in_sentence
 from committees import permissions, rules
-from committees.choices import MinutesStatus, Purpose
-from committees.models import AgendaItem, Committee, Decision, Meeting, Minutes
+from committees.choices import Purpose
+from committees.models import (
+    AgendaItem,
+    Committee,
+    Decision,
+    Meeting,
+    closed_vote_at_meeting,
+    closed_vote_on_item,
+    minutes_freeze,
+)
 from delegation.selectors import routing_for, with_levels
 from functions.models import Function
 
@@ -79,9 +88,28 @@ def _can_manage_meeting(user: User, meeting: Meeting) -> bool:
     return any(permissions.can_manage_committee(user, c) for c in meeting.committees.all())
 
 
-def _require_minutes_open(meeting: Meeting) -> None:
-    if Minutes.objects.filter(meeting=meeting, status=MinutesStatus.APPROVED).exists():
-        raise ValidationError("The minutes of this meeting are approved; its record is frozen.")
+def require_record_open(meeting: Meeting) -> None:
+    """Refuse any change to what was recorded at a meeting once its minutes are approved, saying
+    when they were approved and that a correction is an erratum at a later meeting."""
+    refusal = minutes_freeze(meeting.pk)
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def require_item_open(item: AgendaItem) -> None:
+    """Refuse any change to what an item's vote was taken on (declarations, rulings, exclusions, who
+    chairs it) once the vote has closed, or once the meeting's minutes are approved."""
+    refusal = minutes_freeze(item.meeting_id) or closed_vote_on_item(item.pk)
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def require_attendance_open(meeting: Meeting) -> None:
+    """Refuse a change to a meeting's attendance once a vote there has closed (attendance is kept for
+    the whole meeting, so every item's quorum and vote rests on it) or its minutes are approved."""
+    refusal = minutes_freeze(meeting.pk) or closed_vote_at_meeting(meeting.pk)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def _ratification_item_add(meeting: Meeting, decision: Decision, *, by: User) -> AgendaItem:

@@ -13,6 +13,7 @@ from cocomm.models import CCG, Person, User
 from committees import hooks, permissions, rules, selectors
 from committees.choices import CastingVote, DecisionStatus, Outcome, Purpose, VoteChoice
 from committees.models import (
+    CLOSED_VOTE,
     AgendaItem,
     Committee,
     Decision,
@@ -21,6 +22,7 @@ from committees.models import (
     Meeting,
     Membership,
     Vote,
+    closed_vote_on_item,
 )
 from committees.services._common import (
     _check_may_decide,
@@ -28,8 +30,8 @@ from committees.services._common import (
     _move,
     _ratification_item_add,
     _require,
-    _require_minutes_open,
     require_meeting_started,
+    require_record_open,
 )
 from functions.models import Function
 
@@ -56,6 +58,7 @@ def decision_propose(*, item: AgendaItem, resolution: str, by: User, reason: str
     committee = item.committee
     _require(committee is not None and permissions.can_run_vote(by, committee), "You may not run this item.")
     require_meeting_started(item.meeting, "a resolution can be put to the committee")
+    require_record_open(item.meeting)
     assert committee is not None
     if item.purpose != Purpose.DECISION or item.ccg is None or item.function is None:
         raise ValidationError("Only an item for decision, naming its CCG and function, can carry a decision.")
@@ -78,6 +81,13 @@ def decision_propose(*, item: AgendaItem, resolution: str, by: User, reason: str
     return decision
 
 
+def _not_open(decision: Decision) -> str:
+    """Why a vote cannot be cast or closed: not yet opened, or closed already (then frozen)."""
+    if decision.status in CLOSED_VOTE:
+        return closed_vote_on_item(decision.item_id) or "The vote has closed."
+    return "The vote is not open."
+
+
 def _locked(decision: Decision) -> Decision:
     # Lock the decision row alone (PostgreSQL will not lock across the outer join to its item).
     Decision.objects.select_for_update().filter(pk=decision.pk).values_list("pk").get()
@@ -91,7 +101,7 @@ def vote_open(*, decision: Decision, by: User) -> Decision:
     _require(permissions.can_run_vote(by, decision.committee), "Only the chair or the clerk opens the vote.")
     assert decision.item is not None
     require_meeting_started(decision.item.meeting, "the vote can be opened")
-    _require_minutes_open(decision.item.meeting)
+    require_record_open(decision.item.meeting)
     _require_composition(decision.committee, decision.decided_on)
     quorum = selectors.item_quorum(decision.item, committee=decision.committee)
     if not quorum.quorate:
@@ -105,8 +115,10 @@ def vote_open(*, decision: Decision, by: User) -> Decision:
 def vote_cast(*, decision: Decision, person: Person, choice: str, by: User) -> Vote:
     """Record a member's vote: by the member themselves, or by the chair or clerk on their word."""
     decision = _locked(decision)
+    assert decision.item is not None
+    require_record_open(decision.item.meeting)
     if decision.status != DecisionStatus.VOTING:
-        raise ValidationError("The vote is not open.")
+        raise ValidationError(_not_open(decision))
     own_vote = person.user_id is not None and person.user_id == by.pk
     _require(
         (own_vote and permissions.is_member(by, decision.committee))
@@ -143,8 +155,9 @@ def vote_close(*, decision: Decision, by: User) -> Decision:
     _require(permissions.can_run_vote(by, decision.committee), "Only the chair or the clerk closes the vote.")
     assert decision.item is not None
     require_meeting_started(decision.item.meeting, "the vote can be closed")
+    require_record_open(decision.item.meeting)
     if decision.status != DecisionStatus.VOTING:
-        raise ValidationError("The vote is not open.")
+        raise ValidationError(_not_open(decision))
     # Someone flagged may have joined after the vote opened (an attendee arriving): rule on them first.
     _require_no_vote_blockers(decision.item)
     quorum = selectors.item_quorum(decision.item, committee=decision.committee)
@@ -199,6 +212,7 @@ def decision_approve(*, decision: Decision, by: User) -> Decision:
     )
     if decision.item is not None:  # a chair's action has no meeting; it is approved when it is taken
         require_meeting_started(decision.item.meeting, "its decisions can be approved")
+        require_record_open(decision.item.meeting)
     if decision.status != DecisionStatus.RECORDED:
         raise ValidationError("Only a recorded decision awaiting approval can be approved.")
     if decision.supersedes_id is not None and decision.outcome != Outcome.CARRIED:
@@ -307,6 +321,7 @@ def virtual_decision_ratify(*, decision: Decision, meeting: Meeting, by: User) -
     """Record that a meeting of the committee ratified a chair's action."""
     _require(permissions.can_run_vote(by, decision.committee), "You may not record this ratification.")
     require_meeting_started(meeting, "its ratification of the chair's action can be recorded")
+    require_record_open(meeting)
     if not decision.virtual or decision.status != DecisionStatus.APPROVED:
         raise ValidationError("Only an approved chair's action is ratified.")
     if decision.ratified_at_id is not None:

@@ -29,8 +29,10 @@ from committees.services._common import (
     _meeting_date,
     _ratification_item_add,
     _require,
-    _require_minutes_open,
+    require_attendance_open,
+    require_item_open,
     require_meeting_started,
+    require_record_open,
 )
 from functions.models import Function
 
@@ -100,6 +102,7 @@ def agenda_item_add(
 ) -> AgendaItem:
     """Add a business item with its paper summary sheet; an item for decision must be decidable here."""
     _require(permissions.can_manage_committee(by, committee), "You may not change this meeting's agenda.")
+    require_record_open(meeting)
     if not meeting.committees.filter(pk=committee.pk).exists():
         raise ValidationError({"committee": f"{committee} does not sit at this meeting."})
     if session == Session.PRIVATE and not meeting.has_private_session:
@@ -130,7 +133,7 @@ def agenda_item_note(*, item: AgendaItem, discussion_note: str, by: User, reason
     """Record what was said on an item, for the minutes."""
     _require(_can_manage_meeting(by, item.meeting), "You may not change this meeting's record.")
     require_meeting_started(item.meeting, "what was said can be noted")
-    _require_minutes_open(item.meeting)
+    require_record_open(item.meeting)
     item.discussion_note = discussion_note
     save_audited(item, by=by, reason=reason)
     return item
@@ -143,7 +146,7 @@ def attendance_record(
     """Record whether someone was present, sent apologies, was absent, or attended as a guest."""
     _require(_can_manage_meeting(by, meeting), "You may not record attendance at this meeting.")
     require_meeting_started(meeting, "attendance can be recorded")
-    _require_minutes_open(meeting)
+    require_attendance_open(meeting)
     is_member = any(
         m.person_id == person.pk
         for c in meeting.committees.all()
@@ -178,12 +181,7 @@ def exclusion_record(
             leaves_item=scope == ExclusionScope.LEAVES, papers_withheld=papers_withheld
         ),
     )
-    _require_minutes_open(item.meeting)
-    if hasattr(item, "decision") and item.decision.status not in (
-        DecisionStatus.DRAFT,
-        DecisionStatus.VOTING,
-    ):
-        raise ValidationError("The vote on this item has closed; its voters are frozen.")
+    require_item_open(item)
     if scope not in ExclusionScope.values:
         raise ValidationError({"scope": "Choose whether they leave the item or stay without voting."})
     exclusion = Exclusion.objects.filter(item=item, person=person).first() or Exclusion(
@@ -201,7 +199,7 @@ def exclusion_record(
 def paper_add(*, item: AgendaItem, title: str, file: File[Any], by: User, reason: str) -> Paper:
     """Attach a paper to an agenda item; who may read it follows the item's session."""
     _require(_can_manage_meeting(by, item.meeting), "You may not add papers to this meeting.")
-    _require_minutes_open(item.meeting)
+    require_record_open(item.meeting)
     if not title.strip():
         raise ValidationError({"title": "Give the paper a title."})
     paper = Paper(item=item, title=title, file=file)
@@ -220,12 +218,7 @@ def exclusion_lift(*, item: AgendaItem, person: Person, by: User, reason: str) -
         "Only the chair, whoever chairs the item or the governance officer may rule on exclusions.",
     )
     require_meeting_started(item.meeting, "the chair may rule that a member takes part after all")
-    _require_minutes_open(item.meeting)
-    if hasattr(item, "decision") and item.decision.status not in (
-        DecisionStatus.DRAFT,
-        DecisionStatus.VOTING,
-    ):
-        raise ValidationError("The vote on this item has closed; its voters are frozen.")
+    require_item_open(item)
     exclusion._history_user = by  # type: ignore[attr-defined]
     exclusion._change_reason = reason  # type: ignore[attr-defined]
     exclusion.delete()

@@ -48,7 +48,6 @@ def _runs_item_vote(user: Any, item: AgendaItem) -> bool:
         item.committee is not None
         and item.purpose == Purpose.DECISION
         and permissions.can_run_vote(user, item.committee)
-        and not meeting_frozen(item.meeting)
     )
 
 
@@ -58,6 +57,9 @@ def exclusion_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get(request.user, pk)
     if not _runs_item_vote(request.user, item):
         raise _not_found()
+    if request.method != "POST" and selectors.item_frozen_because(item):
+        # No form that cannot be used: the item's page says why its rulings no longer change.
+        return redirect(_item_url(item, "exclusions"))
     form = ExclusionForm(request.POST or None, people=_members_on_item(item), prefix="exclusion")
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,6 +95,8 @@ def decision_propose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get(request.user, pk)
     if not _runs_item_vote(request.user, item) or Decision.objects.filter(item=item).exists():
         raise _not_found()
+    if request.method != "POST" and meeting_frozen(item.meeting):
+        return redirect(_item_url(item, "decision"))
     form = DecisionProposeForm(request.POST or None, prefix="propose")
     if request.method == "POST" and form.is_valid():
         try:

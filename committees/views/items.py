@@ -57,6 +57,14 @@ def _item_page(
     # offered from its start; papers may be added before it.
     started = selectors.meeting_started(meeting)
     runs_vote = committee is not None and permissions.can_run_vote(user, committee)
+    # Why what could otherwise be changed here no longer can: said in place of the forms.
+    frozen_reason = selectors.record_frozen_because(meeting) if frozen and (manages or runs_vote) else ""
+    # What fed a closed vote (its rulings and exclusions) stays as it was, though the minutes are open.
+    item_reason = (
+        selectors.item_frozen_because(item)
+        if runs_vote and not frozen and item.purpose == Purpose.DECISION
+        else ""
+    )
     quorum = (
         selectors.item_quorum(item) if committee is not None and item.purpose == Purpose.DECISION else None
     )
@@ -92,6 +100,8 @@ def _item_page(
         and item.ratifies.ratified_at_id is None
         and permissions.can_run_vote(user, item.ratifies.committee),
         "refusal": refusal,
+        "frozen_reason": frozen_reason,
+        "item_reason": item_reason,
         "flagged": hooks.flagged_people(item) if committee is not None and not item.standard else [],
         "crumbs": _meeting_crumbs(meeting),
     }
@@ -151,7 +161,7 @@ def _item_url(item: AgendaItem, anchor: str = "") -> str:
 @login_required
 def agenda_item_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get(request.user, pk)
-    if not _manages_any(request.user, item.meeting.committees.all()) or meeting_frozen(item.meeting):
+    if not _manages_any(request.user, item.meeting.committees.all()):
         raise _not_found()
     if request.method != "POST":
         return redirect(_item_url(item, "discussion"))
@@ -175,8 +185,11 @@ def agenda_item_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def paper_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get(request.user, pk)
-    if not _manages_any(request.user, item.meeting.committees.all()) or meeting_frozen(item.meeting):
+    if not _manages_any(request.user, item.meeting.committees.all()):
         raise _not_found()
+    if request.method != "POST" and meeting_frozen(item.meeting):
+        # No form that cannot be used: the item's page says why its papers no longer change.
+        return redirect(_item_url(item, "papers"))
     form = PaperForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

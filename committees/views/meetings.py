@@ -112,6 +112,9 @@ def _meeting_page(request: AuthenticatedRequest, meeting: Meeting, **forms: Any)
     manages = _manages_any(request.user, record.committees)
     frozen = record.minutes is not None and record.minutes.status == MinutesStatus.APPROVED
     started = selectors.meeting_started(meeting)
+    # Why the record's forms are not offered, said in their place (empty while they may be used).
+    frozen_reason = selectors.record_frozen_because(meeting) if frozen and manages else ""
+    attendance_reason = selectors.attendance_frozen_because(meeting) if manages and started else ""
     context: dict[str, Any] = {
         "meeting": meeting,
         "record": record,
@@ -133,6 +136,9 @@ def _meeting_page(request: AuthenticatedRequest, meeting: Meeting, **forms: Any)
             if a.status == ActionStatus.OPEN and (manages or a.owner.user_id == request.user.pk)
         },
         "frozen": frozen,
+        "frozen_reason": frozen_reason,
+        "attendance_reason": attendance_reason,
+        "errata": selectors.errata_of(record.minutes) if frozen else [],
         "started": started,
         "in_common": len(record.committees) > 1,
         "crumbs": _meeting_crumbs(meeting),
@@ -140,17 +146,22 @@ def _meeting_page(request: AuthenticatedRequest, meeting: Meeting, **forms: Any)
     # Attendance and the actions agreed are recorded from the meeting's start (the services refuse
     # them before), so their forms are offered from then, or when a refused post is shown again.
     if manages and not frozen and (started or forms):
-        attendance_form = forms.get("attendance_form") or _attendance_form(record)[0]
-        names = {c.pk: c.short_name or c.name for c in record.committees}
-        sits_on: dict[int, list[str]] = {}
-        for committee_id, seats in record.members.items():
-            for seat in seats:
-                sits_on.setdefault(seat.person_id, []).append(names[committee_id])
-        context["attendance_form"] = attendance_form
-        context["attendance_rows"] = [
-            (membership, field, ", ".join(sits_on.get(membership.person_id, [])))
-            for membership, field in attendance_form.member_rows()
-        ]
+        # Once a vote at the meeting has closed, the attendance it was counted on is shown, not offered
+        # for change (a refused post is still shown again with its refusal).
+        attendance_form = forms.get("attendance_form")
+        if attendance_form is None and not attendance_reason:
+            attendance_form = _attendance_form(record)[0]
+        if attendance_form is not None:
+            names = {c.pk: c.short_name or c.name for c in record.committees}
+            sits_on: dict[int, list[str]] = {}
+            for committee_id, seats in record.members.items():
+                for seat in seats:
+                    sits_on.setdefault(seat.person_id, []).append(names[committee_id])
+            context["attendance_form"] = attendance_form
+            context["attendance_rows"] = [
+                (membership, field, ", ".join(sits_on.get(membership.person_id, [])))
+                for membership, field in attendance_form.member_rows()
+            ]
         context["action_form"] = forms.get("action_form") or ActionForm(
             people=_action_people(record), items=record.items, prefix="action"
         )
@@ -265,6 +276,9 @@ def agenda_item_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     managed = [c for c in meeting.committees.all() if permissions.can_manage_committee(request.user, c)]
     if not managed:
         raise _not_found()
+    if request.method != "POST" and selectors.record_frozen_because(meeting):
+        # No form that cannot be used: the meeting's page says why the agenda no longer changes.
+        return redirect(reverse("meeting-detail", args=[meeting.pk]) + "#agenda")
     form = AgendaItemForm(request.POST or None, meeting=meeting, committees=managed)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

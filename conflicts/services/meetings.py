@@ -93,6 +93,8 @@ def item_declaration_rule(
     """Record a declaration on an item and the chair's ruling; a ruling out removes them from the
     item's vote and quorum (through the committee's exclusions)."""
     check = _require_may_rule(item, person, by)
+    # Once the item's vote has closed (or the minutes are approved) no declaration or ruling on it changes.
+    committee_services.require_item_open(item)
     committee_services.require_meeting_started(
         item.meeting,
         "declarations and the chair's rulings can be recorded",
@@ -145,6 +147,7 @@ def item_chair_name(*, item: AgendaItem, person: Person, by: User, reason: str =
         committee is not None and permissions.can_rule(by, committee),
         "Only the chair or the meeting's governance officer names who chairs an item.",
     )
+    committee_services.require_item_open(item)
     check = selectors.item_check(item)
     if check is None or not check.chair_flagged:
         raise ValidationError("The chair has no conflict flagged on this item, so the chair chairs it.")
@@ -211,6 +214,7 @@ def referral_record(
     _require(committee is not None and permissions.can_rule(by, committee), "Only the chair refers items.")
     assert committee is not None
     committee_services.require_meeting_started(item.meeting, "an item left inquorate can be referred")
+    committee_services.require_record_open(item.meeting)
     quorum = item_quorum(item)
     if not quorum.attendance_recorded:
         raise ValidationError(

@@ -18,7 +18,7 @@ from cocomm.views import AuthenticatedRequest
 from committees import permissions as committee_permissions
 from committees.choices import Purpose
 from committees.models import AgendaItem, Meeting
-from committees.selectors import item_quorum, meeting_get, meeting_started
+from committees.selectors import item_frozen_because, item_quorum, meeting_get, meeting_started
 from conflicts import permissions, selectors, services
 from conflicts.forms.meetings import ChoosePersonForm, ItemChairForm, ItemDeclarationForm, ReferralForm
 from conflicts.models import Ruling
@@ -132,7 +132,10 @@ def _item_page(
     chair_form: ItemChairForm | None = None,
 ) -> HttpResponse:
     assert item.committee is not None
-    rules_here = _may_rule(request.user, item)
+    # Once the item's vote has closed or the minutes are approved, its declarations and rulings are
+    # shown as recorded and the page says why they can no longer change, instead of offering forms.
+    frozen_reason = item_frozen_because(item)
+    rules_here = _may_rule(request.user, item) and not frozen_reason
     quorum = item_quorum(item) if item.purpose == Purpose.DECISION else None
     referral = selectors.referral_of(item)
     check = selectors.item_check(item)
@@ -153,7 +156,8 @@ def _item_page(
     ):
         referral_form = ReferralForm(committees=selectors.referral_targets(item), prefix="refer")
     names_chair = (
-        check is not None
+        not frozen_reason
+        and check is not None
         and check.chair_flagged
         and check.vice_chair is None
         and permissions.can_rule(request.user, item.committee)
@@ -186,6 +190,13 @@ def _item_page(
             "leaves_label": Ruling.LEAVES.label,
             "chair_form": chair_form if names_chair else None,
             "form_errors": form_errors,
+            "frozen_reason": frozen_reason if _may_rule(request.user, item) else "",
+            # A refused post is shown with its errors, though the form is no longer offered.
+            "refused": next(
+                (f for f in (ruling_form, referral_form, chair_form) if f is not None and f.errors), None
+            )
+            if frozen_reason
+            else None,
             "crumbs": [
                 *_meeting_crumbs(item.meeting),
                 ("Conflicts checklist", reverse("meeting-checklist", args=[item.meeting_id])),

@@ -19,7 +19,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from cocomm.audit import system_user
-from cocomm.models import CCG, Organisation, Practice, RoleKind, User
+from cocomm.models import CCG, Organisation, Person, Practice, RoleKind, User
 from committees import services as committee_services
 from committees.choices import AttendanceStatus, DecisionStatus, MatterKind, VoteChoice
 from committees.models import Decision
@@ -81,8 +81,10 @@ def procurement(
     rulings: dict[str, str] | None = None,
     kind: str = MatterKind.PROCUREMENT,
     approve: bool = True,
+    guests: tuple[Person, ...] = (),
 ) -> Decision:
-    """A procurement decided at a past meeting: the voters vote for, the chair approves."""
+    """A procurement decided at a past meeting (with any guests in attendance): the voters vote for, the
+    chair approves."""
     chair = board.user("lay_chair")
     matter = committee_services.matter_raise(
         ccg=ccg,
@@ -95,6 +97,14 @@ def procurement(
     item = committee_services.matter_schedule(
         matter=matter, meeting=meeting_of(board, on=on, present=present), by=system_user(), reason="Agenda"
     )
+    for guest in guests:  # recorded before the vote, which freezes the meeting's attendance as it closes
+        committee_services.attendance_record(
+            meeting=item.meeting,
+            person=guest,
+            status=AttendanceStatus.IN_ATTENDANCE,
+            by=system_user(),
+            reason="Guest",
+        )
     for key, ruling in (rulings or {}).items():
         services.item_declaration_rule(
             item=item, person=board.person(key), statement="Works with a bidder", ruling=ruling, by=chair
@@ -349,16 +359,7 @@ def test_a_member_present_who_did_not_vote_and_a_guest_in_attendance_are_flagged
         interest_from=dt.date(2015, 1, 1),
         by=officer,
     )
-    decision = procurement(board, ccg, approve=False)
-    assert decision.item is not None
-    committee_services.attendance_record(
-        meeting=decision.item.meeting,
-        person=guest,
-        status=AttendanceStatus.IN_ATTENDANCE,
-        by=system_user(),
-        reason="Guest",
-    )
-    committee_services.decision_approve(decision=decision, by=board.user("lay_chair"))
+    decision = procurement(board, ccg, guests=(guest,))
     award(decision, federation, officer)
 
     flagged = {line.person: line.flag.kind for line in entry_of(decision).flags}

@@ -19,7 +19,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from assurance.models import AssurancePack
 from cocomm import demo as core_demo
-from committees.choices import CommitteeKind, DecisionStatus, Purpose
+from committees.choices import CommitteeKind, DecisionStatus, MinutesStatus, Purpose
 from committees.models import AgendaItem, Committee, Decision, Meeting
 from conflicts.models import Breach
 from delegation.models import LevelApplication, SharedTeam
@@ -65,6 +65,10 @@ def test_each_roles_main_pages_have_no_accessibility_violations(
     # The next meeting, before it starts: quorum "not recorded yet", forms that open at the start.
     upcoming = Meeting.objects.get(committees=blackpool_pccc, starts_at__gt=timezone.now())
     list_closure = AgendaItem.objects.get(meeting=upcoming, purpose=Purpose.DECISION)
+    # A past meeting whose minutes are approved: the record is frozen, and the chair is offered the
+    # erratum form on the minutes page.
+    frozen = Meeting.objects.filter(minutes__status=MinutesStatus.APPROVED).order_by("starts_at").first()
+    assert frozen is not None
     journeys = {
         "trafford.go": ["/ccgs/02A/", "/ccgs/02A/readiness/", "/ccgs/02A/readiness/history/"],
         "camden.go": [
@@ -87,6 +91,10 @@ def test_each_roles_main_pages_have_no_accessibility_violations(
             "/committees/",
             f"/committees/{blackpool_pccc.pk}/",
             *[f"/committees/decisions/{pk}/supersede/" for pk in approved_at_blackpool[:1]],
+        ],
+        "lancashire.jc.chair": [
+            reverse("minutes-detail", args=[frozen.pk]),
+            reverse("meeting-detail", args=[frozen.pk]),
         ],
         "blackpool.guardian": [
             "/conflicts/ccgs/00R/guardian/",
