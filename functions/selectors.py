@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from functions.models import DecisionRight, Function, Level, LevelScheme
 
@@ -61,3 +64,64 @@ def decision_right_get(pk: int) -> DecisionRight:
     if cell is None:
         raise Http404("No such decision right.")
     return cell
+
+
+# The matrix as it stood on a date ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellAsOf:
+    """One cell of the decision-rights matrix as it stood on a date."""
+
+    level_id: int
+    function_id: int
+    right: str
+    nhse_veto: bool
+
+
+def _end_of(on: dt.date) -> dt.datetime:
+    # The first moment after the date, in the app's time zone: a change made during the day counts.
+    last = min(on, dt.date.max - dt.timedelta(days=1))
+    next_day = last + dt.timedelta(days=1)
+    return dt.datetime.combine(next_day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def rights_as_of(
+    on: dt.date, *, level_ids: Iterable[int], function_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int], CellAsOf]:
+    """The matrix cells of some levels (and functions) as they stood at the end of a date (one query).
+
+    Read from the cells' history: each (level, function) takes its last version recorded by the end of
+    the day, so a later change never rewrites an earlier date, and a cell deleted by then is missing.
+    A cell first recorded after the date (the matrix was entered after the fact, or a gap was filled
+    later) reads as first recorded: there was no other answer for that date.
+    """
+    history = DecisionRight.history.model.objects.filter(level_id__in=list(level_ids))
+    if function_ids is not None:
+        history = history.filter(function_id__in=list(function_ids))
+    cutoff = _end_of(on)
+    recorded_by_then = Q(history_date__lt=cutoff)
+    rows = (
+        history.annotate(
+            by_then=Case(When(recorded_by_then, then=Value(1)), default=Value(0)),
+            by_then_at=Case(When(recorded_by_then, then=F("history_date")), default=None),
+            by_then_id=Case(When(recorded_by_then, then=F("history_id")), default=None),
+        )
+        # Per cell: versions recorded by then, the latest first; failing those, the first ever recorded.
+        .order_by(
+            "level_id",
+            "function_id",
+            F("by_then").desc(),
+            F("by_then_at").desc(nulls_last=True),
+            F("by_then_id").desc(nulls_last=True),
+            "history_date",
+            "history_id",
+        )
+        .distinct("level_id", "function_id")
+        .values_list("level_id", "function_id", "right", "nhse_veto", "history_type")
+    )
+    return {
+        (level_id, function_id): CellAsOf(level_id, function_id, right, nhse_veto)
+        for level_id, function_id, right, nhse_veto, kind in rows
+        if kind != "-"  # deleted by then
+    }
