@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -99,25 +100,23 @@ def rights_as_of(
     history = DecisionRight.history.model.objects.filter(level_id__in=list(level_ids))
     if function_ids is not None:
         history = history.filter(function_id__in=list(function_ids))
-    cutoff = _end_of(on)
-    recorded_by_then = Q(history_date__lt=cutoff)
+    recorded_by_then = Q(history_date__lt=_end_of(on))
+    # Per cell: versions recorded by then, the latest first; failing those, the first ever recorded.
+    # A window rather than DISTINCT ON, so the local demo's SQLite answers the same way.
+    first_for_the_date = Window(
+        RowNumber(),
+        partition_by=[F("level_id"), F("function_id")],
+        order_by=[
+            Case(When(recorded_by_then, then=Value(0)), default=Value(1)).asc(),
+            Case(When(recorded_by_then, then=F("history_date")), default=None).desc(nulls_last=True),
+            Case(When(recorded_by_then, then=F("history_id")), default=None).desc(nulls_last=True),
+            F("history_date").asc(),
+            F("history_id").asc(),
+        ],
+    )
     rows = (
-        history.annotate(
-            by_then=Case(When(recorded_by_then, then=Value(1)), default=Value(0)),
-            by_then_at=Case(When(recorded_by_then, then=F("history_date")), default=None),
-            by_then_id=Case(When(recorded_by_then, then=F("history_id")), default=None),
-        )
-        # Per cell: versions recorded by then, the latest first; failing those, the first ever recorded.
-        .order_by(
-            "level_id",
-            "function_id",
-            F("by_then").desc(),
-            F("by_then_at").desc(nulls_last=True),
-            F("by_then_id").desc(nulls_last=True),
-            "history_date",
-            "history_id",
-        )
-        .distinct("level_id", "function_id")
+        history.annotate(rank=first_for_the_date)
+        .filter(rank=1)
         .values_list("level_id", "function_id", "right", "nhse_veto", "history_type")
     )
     return {
