@@ -38,7 +38,15 @@ class CommitteeAdmin(AuditedAdmin):
 @admin.register(TermsOfReference)
 class TermsOfReferenceAdmin(ReadOnlyAdmin):
     # Approval supersedes the version in force; only the service does both together.
-    list_display = ["committee", "version", "status", "approved_by", "approved_on", "review_on"]
+    list_display = [
+        "committee",
+        "version",
+        "status",
+        "approved_by",
+        "approved_on",
+        "superseded_on",
+        "review_on",
+    ]
     list_filter = ["status", "composition_rule"]
     search_fields = ["committee__name", "version"]
 

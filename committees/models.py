@@ -120,7 +120,12 @@ class TermsOfReference(models.Model):
     approved_by = models.CharField(
         "approved by", max_length=200, blank=True, help_text="The body that approved it."
     )
-    approved_on = models.DateField(null=True, blank=True)
+    approved_on = models.DateField(null=True, blank=True)  # in force from this day
+    superseded_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the next version was approved: these terms were in force until the day before.",
+    )
     review_on = models.DateField("review date", null=True, blank=True)
     document = models.FileField(upload_to="terms-of-reference/", blank=True)
     composition_rule = models.CharField(max_length=12, choices=CompositionRule.choices)
@@ -142,12 +147,16 @@ class TermsOfReference(models.Model):
         default=False,
         help_text="Whether the chair may take urgent decisions between meetings, for ratification later.",
     )
-    history = AuditedHistory()
+    # `superseded_on` is the next version's `approved_on`, written with the supersession; the history
+    # records that version's approval and the supersession (its reason names the date), so the copy is
+    # kept out of it and the history tables' sealed rows keep their shape (see docs/adr/0002).
+    history = AuditedHistory(excluded_fields=["superseded_on"])
 
     class Meta:
         ordering = ["committee", "-id"]
         verbose_name = "terms of reference"
         verbose_name_plural = "terms of reference"
+        indexes = [models.Index(fields=["committee", "approved_on"], name="tor_in_force")]
         constraints = [
             models.UniqueConstraint(fields=["committee", "version"], name="tor_unique_version"),
             models.UniqueConstraint(
@@ -155,10 +164,24 @@ class TermsOfReference(models.Model):
                 condition=Q(status=ToRStatus.APPROVED),
                 name="tor_one_approved_per_committee",
             ),
+            # In force from approval until superseded: a version is never superseded before it began.
+            models.CheckConstraint(
+                name="tor_superseded_after_approval",
+                condition=Q(superseded_on__isnull=True) | Q(superseded_on__gte=models.F("approved_on")),
+            ),
+            models.CheckConstraint(
+                name="tor_superseded_has_date",
+                condition=~Q(status=ToRStatus.SUPERSEDED) | Q(superseded_on__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.committee} terms of reference {self.version} ({self.get_status_display().lower()})"
+
+    @property
+    def last_day_in_force(self) -> dt.date | None:
+        """The day before the next version took effect; None while still in force (or never approved)."""
+        return self.superseded_on - dt.timedelta(days=1) if self.superseded_on is not None else None
 
     def clean(self) -> None:
         categories = self.quorum_categories or {}

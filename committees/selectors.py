@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -62,8 +63,76 @@ def committee_get(user: AnyUser, pk: int) -> Committee:
 
 
 def approved_terms(committee: Committee) -> TermsOfReference | None:
-    """The approved terms of reference, whose rules the app enforces."""
+    """The terms of reference approved now: the version in force today (approval dates are never in the
+    future). What happened on a past date is judged by `terms_in_force` for that date."""
     return committee.terms_of_reference.filter(status=ToRStatus.APPROVED).first()
+
+
+# Versions that are or were in force; a draft never was.
+HAVE_BEEN_IN_FORCE = (ToRStatus.APPROVED, ToRStatus.SUPERSEDED)
+
+
+def in_force_on(on: dt.date | F) -> Q:
+    """Terms of reference in force on a date (or on a date column, through `OuterRef`): approved on or
+    before it and not superseded by then."""
+    return Q(status__in=HAVE_BEEN_IN_FORCE, approved_on__lte=on) & (
+        Q(superseded_on__isnull=True) | Q(superseded_on__gt=on)
+    )
+
+
+def terms_in_force(committee: Committee, on: dt.date) -> TermsOfReference | None:
+    """The terms of reference in force on a date, whose quorum, composition, casting vote and chair's
+    action rules govern that day (one query); None before the first version was approved."""
+    return (
+        TermsOfReference.objects.filter(in_force_on(on), committee=committee)
+        .order_by("-approved_on", "-pk")
+        .first()
+    )
+
+
+def terms_in_force_of(committee_ids: Iterable[int], on: dt.date) -> dict[int, TermsOfReference]:
+    """`terms_in_force` for many committees on one date, by committee id (one query)."""
+    found: dict[int, TermsOfReference] = {}
+    in_force = TermsOfReference.objects.filter(in_force_on(on), committee_id__in=list(committee_ids))
+    for terms in in_force.order_by("approved_on", "pk"):
+        found[terms.committee_id] = terms  # the latest approved wins, as in `terms_in_force`
+    return found
+
+
+@dataclass(frozen=True)
+class TermsTimeline:
+    """Every version of some committees' terms that has been in force, to answer "in force on" for
+    many dates without a query each (a year's meetings for a pack)."""
+
+    versions: dict[int, list[TermsOfReference]]
+
+    def on(self, committee_id: int, on: dt.date) -> TermsOfReference | None:
+        """The version in force on a date, by the same rule as `in_force_on`."""
+        in_force = [
+            t
+            for t in self.versions.get(committee_id, [])
+            if t.approved_on is not None
+            and t.approved_on <= on
+            and (t.superseded_on is None or t.superseded_on > on)
+        ]
+        return max(in_force, key=lambda t: (t.approved_on, t.pk)) if in_force else None
+
+
+def terms_timeline(committee_ids: Iterable[int]) -> TermsTimeline:
+    """The versions of the committees' terms that have been in force (one query)."""
+    versions: dict[int, list[TermsOfReference]] = {}
+    for terms in TermsOfReference.objects.filter(
+        committee_id__in=list(committee_ids), status__in=HAVE_BEEN_IN_FORCE
+    ).order_by("approved_on", "pk"):
+        versions.setdefault(terms.committee_id, []).append(terms)
+    return TermsTimeline(versions)
+
+
+def no_terms_in_force(on: dt.date | None = None) -> str:
+    """Why no rule can be applied: no terms of reference were in force on the date (today if none)."""
+    if on is None or on == timezone.localdate():
+        return "The committee has no approved terms of reference."
+    return f"No terms of reference were in force on {on:%-d %B %Y}: none had been approved by then."
 
 
 def seats_on(committee: Committee, on: dt.date) -> list[Membership]:
@@ -101,11 +170,12 @@ class Composition:
 
 
 def composition_of(committee: Committee, on: dt.date | None = None) -> Composition:
-    """Whether the committee's members on a date meet its approved composition rule."""
+    """Whether the committee's members on a date (today if none) meet the composition rule of the terms
+    of reference in force that day."""
     on = on or timezone.localdate()
-    terms = approved_terms(committee)
+    terms = terms_in_force(committee, on)
     if terms is None:
-        return Composition(None, ["The committee has no approved terms of reference."])
+        return Composition(None, [no_terms_in_force(on)])
     seats = [as_seat(m) for m in seats_on(committee, on)]
     problems = rules.composition_problems(
         rules.CompositionRule(terms.composition_rule), seats, rules.CastingVote(terms.casting_vote)
@@ -137,6 +207,8 @@ class ItemQuorum:
     absent: list[Membership]
     result: rules.QuorumResult | None
     attendance_recorded: bool = True
+    on: dt.date | None = None  # the meeting's date, whose terms of reference count the quorum
+    terms: TermsOfReference | None = None  # the terms in force on that date
 
     @property
     def quorate(self) -> bool:
@@ -160,7 +232,7 @@ class ItemQuorum:
     @property
     def explanation(self) -> str:
         if self.rule is None or self.result is None:
-            return "No quorum can be counted: the committee has no approved terms of reference."
+            return f"No quorum can be counted. {no_terms_in_force(self.on)}"
         if not self.attendance_recorded:
             return (
                 "Attendance has not been recorded yet, so the quorum cannot be counted. "
@@ -170,7 +242,8 @@ class ItemQuorum:
 
 
 def item_quorum(item: AgendaItem, *, committee: Committee | None = None) -> ItemQuorum:
-    """Count the quorum for an item: voting members present and not excluded from it."""
+    """Count the quorum for an item: voting members present and not excluded from it, under the terms
+    of reference in force on the meeting's date."""
     committee = committee or item.committee
     if committee is None:
         raise ValueError("Quorum is counted for an item a committee takes.")
@@ -182,7 +255,13 @@ def item_quorum(item: AgendaItem, *, committee: Committee | None = None) -> Item
     present = {pid for pid, status in attendance.items() if status == AttendanceStatus.PRESENT}
     exclusions = {e.person_id: e for e in Exclusion.objects.filter(item=item)}
     return _count_quorum(
-        item, seats, present, exclusions, approved_terms(committee), attendance_recorded=bool(attendance)
+        item,
+        seats,
+        present,
+        exclusions,
+        terms_in_force(committee, on),
+        attendance_recorded=bool(attendance),
+        on=on,
     )
 
 
@@ -298,10 +377,7 @@ def compositions_of(committees: list[Committee], on: dt.date | None = None) -> d
     """`composition_of` for many committees at once (two queries, however many there are)."""
     on = on or timezone.localdate()
     ids = [c.pk for c in committees]
-    terms = {
-        t.committee_id: t
-        for t in TermsOfReference.objects.filter(committee_id__in=ids, status=ToRStatus.APPROVED)
-    }
+    terms = terms_in_force_of(ids, on)
     seats: dict[int, list[Membership]] = {pk: [] for pk in ids}
     for membership in _sitting(Membership.objects.filter(committee_id__in=ids), on):
         seats[membership.committee_id].append(membership)
@@ -309,7 +385,7 @@ def compositions_of(committees: list[Committee], on: dt.date | None = None) -> d
     for committee in committees:
         approved = terms.get(committee.pk)
         if approved is None:
-            result[committee.pk] = Composition(None, ["The committee has no approved terms of reference."])
+            result[committee.pk] = Composition(None, [no_terms_in_force(on)])
             continue
         problems = rules.composition_problems(
             rules.CompositionRule(approved.composition_rule),
@@ -476,6 +552,7 @@ def _count_quorum(
     terms: TermsOfReference | None,
     *,
     attendance_recorded: bool,
+    on: dt.date,
 ) -> ItemQuorum:
     # The count behind `item_quorum` and the meeting's record, from rows already loaded.
     counted, excluded, absent = [], [], []
@@ -487,7 +564,7 @@ def _count_quorum(
         else:
             counted.append(seat)
     if terms is None:
-        return ItemQuorum(item, None, counted, excluded, absent, None, attendance_recorded)
+        return ItemQuorum(item, None, counted, excluded, absent, None, attendance_recorded, on)
     rule = quorum_rule(terms)
     return ItemQuorum(
         item,
@@ -497,6 +574,8 @@ def _count_quorum(
         absent,
         rules.quorum(rule, [as_seat(m) for m in counted]),
         attendance_recorded,
+        on,
+        terms,
     )
 
 
@@ -530,10 +609,8 @@ def meeting_records(meetings: list[Meeting]) -> list[MeetingRecord]:
     attendance: dict[int, dict[int, Attendance]] = {pk: {} for pk in ids}
     for row in Attendance.objects.filter(meeting_id__in=ids).select_related("person"):
         attendance[row.meeting_id][row.person_id] = row
-    terms = {
-        t.committee_id: t
-        for t in TermsOfReference.objects.filter(committee_id__in=committee_ids, status=ToRStatus.APPROVED)
-    }
+    # Each meeting is judged by the terms in force on its own date.
+    terms = terms_timeline(committee_ids)
     exclusions: dict[int, dict[int, Exclusion]] = {}
     for exclusion in Exclusion.objects.filter(item__meeting_id__in=ids).select_related("person"):
         exclusions.setdefault(exclusion.item_id, {})[exclusion.person_id] = exclusion
@@ -570,7 +647,7 @@ def _meeting_record(
     decisions: dict[int, Decision],
     seats: list[Membership],
     attendance: dict[int, Attendance],
-    terms: dict[int, TermsOfReference],
+    terms: TermsTimeline,
     exclusions: dict[int, dict[int, Exclusion]],
     actions: list[Action],
     minutes: Minutes | None,
@@ -593,8 +670,9 @@ def _meeting_record(
             members.get(item.committee_id, []),
             present,
             exclusions.get(item.pk, {}),
-            terms.get(item.committee_id),
+            terms.on(item.committee_id, on),
             attendance_recorded=bool(attendance),
+            on=on,
         )
         for item in items
         if item.purpose == Purpose.DECISION and item.committee_id is not None

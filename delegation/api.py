@@ -26,8 +26,8 @@ from rest_framework.routers import SimpleRouter
 from cocomm.api import ApiErrorSerializer, PublicReadOnly
 from cocomm.models import CCG, AreaTeam
 from delegation.models import LevelAssignment
-from delegation.rules import DECIDED_BY_LABELS
-from delegation.selectors import ccgs_with_levels, level_history, level_on, routing_for, scheme_of
+from delegation.rules import DECIDED_BY_LABELS, MatrixCellMissing
+from delegation.selectors import ccgs_with_levels, level_history, level_on, routing_for, scheme_of, scheme_on
 from functions.choices import Right
 from functions.models import FUNCTION_COUNT
 from functions.selectors import functions_all
@@ -194,7 +194,11 @@ class RoutingSerializer(serializers.Serializer[Any]):
     ccg = serializers.CharField(help_text="The CCG's ODS code.")
     function = serializers.IntegerField()
     on = serializers.DateField()
-    scheme = serializers.CharField(allow_null=True, help_text="The code of the CCG's level scheme.")
+    scheme = serializers.CharField(
+        allow_null=True,
+        help_text="The code of the scheme the level in force was granted under; before any level, the "
+        "area team's scheme.",
+    )
     level = serializers.IntegerField(allow_null=True, help_text="The level in force; null before any level.")
     right = serializers.ChoiceField(choices=Right.choices)
     decided_by = serializers.ChoiceField(
@@ -224,9 +228,11 @@ class RoutingView(PublicReadOnly, generics.GenericAPIView[Any]):
         tags=["Routing"],
         summary="Who decides",
         description=(
-            "Who decides a function for a CCG on a date: the level the CCG held that day, the right the "
-            "decision-rights matrix gives that level, and the body that decides. Before the CCG held any "
-            "level, NHS England decides alone (level null)."
+            "Who decides a function for a CCG on a date: the level the CCG held that day (in the scheme "
+            "it was granted under), the right the decision-rights matrix gave that level as it stood that "
+            "day, and the body that decides. Before the CCG held any level, NHS England decides alone "
+            "(level null). Later changes to the matrix or to the area team's scheme do not change the "
+            "answer for an earlier date."
         ),
         parameters=[RoutingQuerySerializer],
         responses={
@@ -235,7 +241,11 @@ class RoutingView(PublicReadOnly, generics.GenericAPIView[Any]):
                 RoutingQueryErrorSerializer, "A parameter is missing or wrong; the body names it."
             ),
             404: OpenApiResponse(ApiErrorSerializer, NO_CCG_RESPONSE),
-            409: OpenApiResponse(ApiErrorSerializer, "The decision-rights matrix lacks the cell needed."),
+            409: OpenApiResponse(
+                ApiErrorSerializer,
+                "The decision-rights matrix lacked the cell needed; the message names the function, the "
+                "level and the scheme.",
+            ),
         },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -251,12 +261,12 @@ class RoutingView(PublicReadOnly, generics.GenericAPIView[Any]):
             raise exceptions.NotFound(f"No function numbered {number} is recorded.")
         try:
             routing = routing_for(ccg, function, on)
-        except ValueError as error:
+        except MatrixCellMissing as error:
             raise MatrixIncomplete(
                 f"Cannot route function {number} for {ccg.ods_code} on {on}: {error}"
             ) from error
 
-        scheme = scheme_of(ccg)
+        scheme = scheme_on(ccg, on)
         answer = {
             "ccg": ccg.ods_code,
             "function": function.number,

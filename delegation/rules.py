@@ -54,6 +54,34 @@ class Routing:
     nhse_veto: bool
 
 
+class MatrixCellMissing(ValueError):
+    """The decision-rights matrix has no cell for the level a CCG held and the function asked about.
+
+    A gap in the reference data, not a fault in the question: the message names the cell (function,
+    level and scheme) and the date, so a system administrator knows what to complete.
+    """
+
+    def __init__(
+        self,
+        *,
+        scheme: str,
+        level_number: int,
+        level_name: str,
+        function_number: int,
+        function_name: str,
+        on: dt.date,
+    ) -> None:
+        self.scheme = scheme
+        self.level_number = level_number
+        self.function_number = function_number
+        self.on = on
+        super().__init__(
+            f"The decision-rights matrix has no cell for function {function_number} ({function_name}) at "
+            f"level {level_number} ({level_name}) of the {scheme}, as it stood on {on:%-d %B %Y}. "
+            "A system administrator needs to complete the matrix."
+        )
+
+
 def level_in_force(periods: Sequence[LevelPeriod], on: dt.date) -> LevelPeriod | None:
     """The level in force on a date: the latest that took effect on or before it."""
     in_force = [p for p in periods if p.effective_from <= on]

@@ -12,15 +12,17 @@ from cocomm.permissions import AnyUser
 from cocomm.selectors import ccgs_visible_to
 from delegation import rules
 from delegation.models import LevelAssignment
-from functions.models import AreaTeamScheme, DecisionRight, Function, Level, LevelScheme
+from functions.models import AreaTeamScheme, Function, Level, LevelScheme
+from functions.selectors import CellAsOf, rights_as_of
 
 
 def with_levels(queryset: QuerySet[CCG]) -> QuerySet[CCG]:
-    """CCGs with their area team, scheme and level history loaded in a fixed number of queries."""
+    """CCGs with their area team, scheme and level history (each level with the scheme it belongs to)
+    loaded in a fixed number of queries."""
     return queryset.select_related("area_team", "area_team__scheme_choice__scheme").prefetch_related(
         Prefetch(
             "level_assignments",
-            queryset=LevelAssignment.objects.select_related("level").order_by("effective_from"),
+            queryset=LevelAssignment.objects.select_related("level__scheme").order_by("effective_from"),
             to_attr="level_history",
         )
     )
@@ -75,12 +77,13 @@ def level_history(ccg: CCG) -> list[LevelAssignment]:
     """A CCG's levels, oldest first (uses the prefetch from `with_levels` when present)."""
     history = getattr(ccg, "level_history", None)
     if history is None:
-        history = list(ccg.level_assignments.select_related("level").order_by("effective_from"))
+        history = list(ccg.level_assignments.select_related("level__scheme").order_by("effective_from"))
     return history
 
 
 def scheme_of(ccg: CCG) -> LevelScheme | None:
-    """The level scheme a CCG's area team uses (no query after `with_levels`)."""
+    """The level scheme a CCG's area team uses now, for levels recorded from now on (no query after
+    `with_levels`). A level already held keeps the scheme it was granted under: see `scheme_on`."""
     try:
         return ccg.area_team.scheme_choice.scheme
     except AreaTeamScheme.DoesNotExist:
@@ -93,41 +96,74 @@ def level_on(ccg: CCG, on: dt.date) -> LevelAssignment | None:
     return in_force[-1] if in_force else None
 
 
+def scheme_on(ccg: CCG, on: dt.date) -> LevelScheme | None:
+    """The scheme of the level a CCG held on a date, the one it was granted under; before any level,
+    the area team's scheme (no query after `with_levels`)."""
+    assignment = level_on(ccg, on)
+    return assignment.level.scheme if assignment is not None else scheme_of(ccg)
+
+
 def _periods(ccg: CCG) -> list[rules.LevelPeriod]:
     return [rules.LevelPeriod(a.level.number, a.effective_from) for a in level_history(ccg)]
 
 
-def _rights_by_level(scheme: LevelScheme | None, function: Function) -> dict[int, rules.CellRight]:
-    if scheme is None:
-        return {}
-    cells = DecisionRight.objects.filter(level__scheme=scheme, function=function).select_related("level")
-    return {c.level.number: rules.CellRight(rules.Right(c.right), c.nhse_veto) for c in cells}
+def _missing(assignment: LevelAssignment, function: Function, on: dt.date) -> rules.MatrixCellMissing:
+    level = assignment.level
+    return rules.MatrixCellMissing(
+        scheme=level.scheme.name,
+        level_number=level.number,
+        level_name=level.name,
+        function_number=function.number,
+        function_name=function.name,
+        on=on,
+    )
+
+
+def _route(
+    ccg: CCG, assignment: LevelAssignment | None, function: Function, cell: CellAsOf | None, on: dt.date
+) -> rules.Routing:
+    if assignment is None:
+        return rules.route(periods=[], rights={}, on=on)
+    if cell is None:
+        raise _missing(assignment, function, on)
+    right = rules.CellRight(rules.Right(cell.right), cell.nhse_veto)
+    return rules.route(periods=_periods(ccg), rights={assignment.level.number: right}, on=on)
 
 
 def routing_for(ccg: CCG, function: Function, on: dt.date) -> rules.Routing:
-    """Who decides a function for a CCG on a date."""
-    return rules.route(periods=_periods(ccg), rights=_rights_by_level(scheme_of(ccg), function), on=on)
+    """Who decides a function for a CCG on a date: the level it held that day, in the scheme that level
+    was granted under, and the matrix cell as it stood that day (one query after `with_levels`).
+
+    Raises `rules.MatrixCellMissing`, naming the cell, when the matrix had no cell for it.
+    """
+    assignment = level_on(ccg, on)
+    cell = None
+    if assignment is not None:
+        cells = rights_as_of(on, level_ids=[assignment.level_id], function_ids=[function.pk])
+        cell = cells.get((assignment.level_id, function.pk))
+    return _route(ccg, assignment, function, cell, on)
 
 
 @dataclass(frozen=True)
 class FunctionRouting:
+    """Who decides one function, or, where the matrix had no cell for it, the problem in words."""
+
     function: Function
-    routing: rules.Routing
+    routing: rules.Routing | None
+    problem: str = ""
 
 
 def routing_table(ccg: CCG, on: dt.date) -> list[FunctionRouting]:
     """Who decides each of the 14 functions for a CCG on a date (two queries with `with_levels`)."""
-    periods = _periods(ccg)
-    period = rules.level_in_force(periods, on)
-    scheme = scheme_of(ccg)
-    cells: dict[int, rules.CellRight] = {}
-    if period is not None and scheme is not None:
-        for cell in DecisionRight.objects.filter(level__scheme=scheme, level__number=period.level_number):
-            cells[cell.function_id] = rules.CellRight(rules.Right(cell.right), cell.nhse_veto)
+    assignment = level_on(ccg, on)
+    cells = rights_as_of(on, level_ids=[assignment.level_id]) if assignment is not None else {}
     table = []
     for function in Function.objects.order_by("number"):
-        rights = {period.level_number: cells[function.pk]} if period and function.pk in cells else {}
-        table.append(FunctionRouting(function, rules.route(periods=periods, rights=rights, on=on)))
+        cell = cells.get((assignment.level_id, function.pk)) if assignment is not None else None
+        try:
+            table.append(FunctionRouting(function, _route(ccg, assignment, function, cell, on)))
+        except rules.MatrixCellMissing as missing:
+            table.append(FunctionRouting(function, None, str(missing)))
     return table
 
 

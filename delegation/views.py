@@ -21,7 +21,7 @@ from cocomm.views import AuthenticatedRequest
 from delegation import application_views, permissions, readiness_views
 from delegation.forms import LevelRecordForm, WhoDecidesForm
 from delegation.models import LevelAssignment
-from delegation.rules import Routing
+from delegation.rules import MatrixCellMissing, Routing
 from delegation.selectors import (
     FunctionRouting,
     LevelInForce,
@@ -33,6 +33,7 @@ from delegation.selectors import (
     routing_for,
     routing_table,
     scheme_of,
+    scheme_on,
     with_levels,
 )
 from delegation.services import level_assignment_record
@@ -79,6 +80,7 @@ class WhoDecidesAnswer:
     function: Function
     on: dt.date
     level: LevelAssignment | None
+    scheme: LevelScheme | None
     routing: Routing
 
 
@@ -93,15 +95,13 @@ def ccg_detail(request: AuthenticatedRequest, ods_code: str) -> HttpResponse:
     if asked and who_form.is_valid():
         function, on = who_form.cleaned_data["function"], who_form.cleaned_data["on"]
         try:
-            answer = WhoDecidesAnswer(function, on, level_on(ccg, on), routing_for(ccg, function, on))
-        except ValueError:
-            # The matrix lacks a cell for the level in force: a gap in reference data, not the user's.
-            who_form.add_error(None, "The decision-rights matrix has no answer for that level yet.")
-    routing: list[FunctionRouting] | None
-    try:
-        routing = routing_table(ccg, today)
-    except ValueError:
-        routing = None
+            answer = WhoDecidesAnswer(
+                function, on, level_on(ccg, on), scheme_on(ccg, on), routing_for(ccg, function, on)
+            )
+        except MatrixCellMissing as missing:
+            # The matrix lacked a cell for the level in force: a gap in reference data, not the user's.
+            who_form.add_error(None, str(missing))
+    routing: list[FunctionRouting] = routing_table(ccg, today)
     history = level_history(ccg)
     return render(
         request,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
+from django.utils import timezone
 
 from functions.models import DecisionRight, Function, Level, LevelScheme
 
@@ -61,3 +65,62 @@ def decision_right_get(pk: int) -> DecisionRight:
     if cell is None:
         raise Http404("No such decision right.")
     return cell
+
+
+# The matrix as it stood on a date ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellAsOf:
+    """One cell of the decision-rights matrix as it stood on a date."""
+
+    level_id: int
+    function_id: int
+    right: str
+    nhse_veto: bool
+
+
+def _end_of(on: dt.date) -> dt.datetime:
+    # The first moment after the date, in the app's time zone: a change made during the day counts.
+    last = min(on, dt.date.max - dt.timedelta(days=1))
+    next_day = last + dt.timedelta(days=1)
+    return dt.datetime.combine(next_day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def rights_as_of(
+    on: dt.date, *, level_ids: Iterable[int], function_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int], CellAsOf]:
+    """The matrix cells of some levels (and functions) as they stood at the end of a date (one query).
+
+    Read from the cells' history: each (level, function) takes its last version recorded by the end of
+    the day, so a later change never rewrites an earlier date, and a cell deleted by then is missing.
+    A cell first recorded after the date (the matrix was entered after the fact, or a gap was filled
+    later) reads as first recorded: there was no other answer for that date.
+    """
+    history = DecisionRight.history.model.objects.filter(level_id__in=list(level_ids))
+    if function_ids is not None:
+        history = history.filter(function_id__in=list(function_ids))
+    recorded_by_then = Q(history_date__lt=_end_of(on))
+    # Per cell: versions recorded by then, the latest first; failing those, the first ever recorded.
+    # A window rather than DISTINCT ON, so the local demo's SQLite answers the same way.
+    first_for_the_date = Window(
+        RowNumber(),
+        partition_by=[F("level_id"), F("function_id")],
+        order_by=[
+            Case(When(recorded_by_then, then=Value(0)), default=Value(1)).asc(),
+            Case(When(recorded_by_then, then=F("history_date")), default=None).desc(nulls_last=True),
+            Case(When(recorded_by_then, then=F("history_id")), default=None).desc(nulls_last=True),
+            F("history_date").asc(),
+            F("history_id").asc(),
+        ],
+    )
+    rows = (
+        history.annotate(rank=first_for_the_date)
+        .filter(rank=1)
+        .values_list("level_id", "function_id", "right", "nhse_veto", "history_type")
+    )
+    return {
+        (level_id, function_id): CellAsOf(level_id, function_id, right, nhse_veto)
+        for level_id, function_id, right, nhse_veto, kind in rows
+        if kind != "-"  # deleted by then
+    }

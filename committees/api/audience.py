@@ -12,9 +12,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from cocomm.permissions import AnyUser
-from committees.choices import DecisionStatus, Session, ToRStatus
+from committees.choices import DecisionStatus, Session
 from committees.models import AgendaItem, Decision, Meeting, TermsOfReference
-from committees.selectors import committees_visible_to
+from committees.selectors import committees_visible_to, in_force_on
 
 # Once approved a decision is part of the record; superseding it later does not take it back.
 PUBLISHED = (DecisionStatus.APPROVED, DecisionStatus.SUPERSEDED)
@@ -78,8 +78,10 @@ def items_seen_by(audience: Audience) -> QuerySet[AgendaItem]:
 
 def decisions_seen_by(audience: Audience) -> QuerySet[Decision]:
     """Approved decisions of the public record, and every decision of the caller's committees."""
+    # A chair's action is public where the terms in force on the day it was taken say the committee
+    # meets in public (later terms do not publish or withdraw it).
     meets_in_public = TermsOfReference.objects.filter(
-        committee=OuterRef("committee"), status=ToRStatus.APPROVED, meets_in_public=True
+        in_force_on(OuterRef("decided_on")), committee=OuterRef("committee"), meets_in_public=True
     )
     public_chairs_action = Q(virtual=True, item__isnull=True) & Q(Exists(meets_in_public))
     seen = Q(status__in=PUBLISHED) & (_public_item("item__") | public_chairs_action)

@@ -25,6 +25,7 @@ from committees.models import (
     closed_vote_on_item,
     minutes_freeze,
 )
+from delegation.rules import MatrixCellMissing, Routing
 from delegation.selectors import routing_for, with_levels
 from functions.models import Function
 
@@ -66,9 +67,20 @@ def require_meeting_started(
         raise ValidationError(refusal)
 
 
+def routing_on(ccg: CCG, function: Function, on: dt.date) -> Routing:
+    """Who decides a function for a CCG on a date; a gap in the decision-rights matrix is refused with
+    the cell it lacks, as a validation error the pages and the API show."""
+    try:
+        return routing_for(with_levels(CCG.objects.filter(pk=ccg.pk)).get(), function, on)
+    except MatrixCellMissing as missing:
+        raise ValidationError(
+            f"Who decides function {function.number} for {ccg.name} on {on:%-d %B %Y} is not known. {missing}"
+        ) from missing
+
+
 def _check_may_decide(committee: Committee, ccg: CCG, function: Function, on: dt.date) -> None:
     """Refuse, with the reason, unless the routing rule names this committee for the CCG on the date."""
-    routed = routing_for(with_levels(CCG.objects.filter(pk=ccg.pk)).get(), function, on)
+    routed = routing_on(ccg, function, on)
     allowed, why = rules.may_decide(
         kind=rules.CommitteeKind(committee.kind),
         serves_ccg=committee.ccgs.filter(pk=ccg.pk).exists(),

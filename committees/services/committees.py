@@ -128,15 +128,32 @@ def terms_draft(
 def terms_approve(
     *, terms: TermsOfReference, approved_by: str, approved_on: dt.date, by: User, reason: str
 ) -> TermsOfReference:
-    """Approve a draft; the version it replaces becomes superseded."""
+    """Approve a draft, in force from the day it was approved; the version it replaces is superseded
+    from that day, so each day has at most one version in force."""
     _require(permissions.can_manage_committee(by, terms.committee), "You may not change this committee.")
     terms = TermsOfReference.objects.select_for_update().get(pk=terms.pk)
     if not approved_by.strip():
         raise ValidationError({"approved_by": "Name the body that approved the terms of reference."})
+    if approved_on > timezone.localdate():
+        raise ValidationError({"approved_on": "The date they were approved cannot be in the future."})
     for current in TermsOfReference.objects.select_for_update().filter(
         committee=terms.committee, status=ToRStatus.APPROVED
     ):
-        _move(current, ToRStatus.SUPERSEDED, by=by, reason=f"Superseded by version {terms.version}")
+        if current.approved_on is not None and approved_on < current.approved_on:
+            raise ValidationError(
+                {
+                    "approved_on": f"Version {current.version} has been in force since "
+                    f"{current.approved_on:%-d %B %Y}; the version replacing it must have been approved "
+                    "on or after that day."
+                }
+            )
+        current.superseded_on = approved_on
+        _move(
+            current,
+            ToRStatus.SUPERSEDED,
+            by=by,
+            reason=f"Superseded by version {terms.version} from {approved_on:%-d %B %Y}",
+        )
     terms.approved_by, terms.approved_on = approved_by, approved_on
     _move(terms, ToRStatus.APPROVED, by=by, reason=reason)
     return terms

@@ -38,6 +38,10 @@ from functions.models import Function
 
 def _require_composition(committee: Committee, on: dt.date) -> None:
     composition = selectors.composition_of(committee, on)
+    if composition.terms is None:
+        raise ValidationError(
+            f"{committee} cannot take decisions on {on:%-d %B %Y}. {selectors.no_terms_in_force(on)}"
+        )
     if not composition.ok:
         raise ValidationError(
             f"{committee} cannot take decisions until its membership meets its terms of reference: "
@@ -166,8 +170,10 @@ def vote_close(*, decision: Decision, by: User) -> Decision:
     eligible = {m.person_id: m for m in quorum.counted if m.voting}
     votes = [v for v in decision.votes.select_related("person") if v.person_id in eligible]
     by_seat = {selectors.as_seat(eligible[v.person_id]): VoteChoice(v.choice) for v in votes}
-    terms = selectors.approved_terms(decision.committee)
-    assert terms is not None  # the composition check at opening requires approved terms
+    # The casting vote is held under the terms in force on the meeting's date, as the quorum was counted.
+    terms = quorum.terms
+    if terms is None:
+        raise ValidationError(selectors.no_terms_in_force(quorum.on))
     casting, holder = rules.casting_holder_choice(CastingVote(terms.casting_vote), by_seat)
     result = rules.vote_outcome(by_seat.values(), casting)
 
@@ -273,22 +279,30 @@ def virtual_decision_take(
     matter: Matter | None = None,
     by: User,
 ) -> Decision:
-    """The chair's action between meetings, where the terms allow it; the next meeting ratifies it.
+    """The chair's action between meetings, where the terms in force on the day allow it; the next
+    meeting ratifies it.
 
     The chair declares their interest in the matter (or that they have none), and may not act alone
     where an interest of theirs on the register touches it and has not been managed.
     """
     _require(permissions.can_approve(by, committee), "Only the chair takes decisions by chair's action.")
-    terms = selectors.approved_terms(committee)
-    if terms is None or not terms.allows_virtual_decisions:
-        raise ValidationError(f"{committee}'s terms of reference do not allow decisions between meetings.")
+    today = timezone.localdate()
+    terms = selectors.terms_in_force(committee, today)
+    if terms is None:
+        raise ValidationError(
+            f"{committee} cannot take decisions by chair's action: {selectors.no_terms_in_force(today)}"
+        )
+    if not terms.allows_virtual_decisions:
+        raise ValidationError(
+            f"{committee}'s terms of reference in force today ({terms.version}) do not allow decisions "
+            "between meetings."
+        )
     if not urgency_reason.strip():
         raise ValidationError({"urgency_reason": "Say why the decision could not wait for the next meeting."})
     if not chair_declaration.strip():
         raise ValidationError(
             {"chair_declaration": "Declare your interest in the matter, or that you have none."}
         )
-    today = timezone.localdate()
     _check_may_decide(committee, ccg, function, today)
     _require_composition(committee, today)
     blockers = hooks.reasons_not_to_take_chairs_action(committee, ccg, function, matter, by.pk)

@@ -15,16 +15,18 @@ from cocomm.text import in_sentence
 from committees import rules
 from committees.choices import CommitteeKind, Purpose, Session
 from committees.models import AgendaItem, Committee, Matter, Meeting
-from committees.services._common import _meeting_date, _require
+from committees.services._common import _meeting_date, _require, routing_on
 from committees.services.meetings import agenda_item_add
 from delegation.rules import DecidedBy
-from delegation.selectors import routing_for, with_levels
 from functions.models import Function
 
 
 def deciding_committees(matter: Matter, on: dt.date) -> tuple[DecidedBy, list[Committee]]:
-    """Who decides a matter on a date, and which of cocomm's committees that is."""
-    routed = routing_for(with_levels(CCG.objects.filter(pk=matter.ccg_id)).get(), matter.function, on)
+    """Who decides a matter on a date, and which of cocomm's committees that is.
+
+    Raises a ValidationError naming the missing cell when the decision-rights matrix had none for it.
+    """
+    routed = routing_on(matter.ccg, matter.function, on)
     candidates = Committee.objects.filter(ccgs=matter.ccg, functions=matter.function).distinct()
     bodies = [
         c

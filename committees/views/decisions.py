@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cocomm.history import history_entries
@@ -338,7 +339,8 @@ def decisions_awaiting(request: AuthenticatedRequest) -> HttpResponse:
 def virtual_decision_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The chair's action: an urgent decision between meetings, which the next meeting ratifies."""
     committee = selectors.committee_get(request.user, pk)
-    terms = selectors.approved_terms(committee)
+    # A chair's action is taken today, under the terms of reference in force today.
+    terms = selectors.terms_in_force(committee, timezone.localdate())
     if (
         not permissions.is_chair(request.user, committee)
         or terms is None

@@ -18,6 +18,7 @@ from committees import permissions, selectors, services
 from committees.forms.matters import MatterForm, MatterScheduleForm
 from committees.models import Committee, Meeting
 from committees.views._common import _crumbs, _form_page, _not_found
+from delegation.rules import DecidedBy
 
 
 @login_required
@@ -69,7 +70,13 @@ def _schedulable_meetings(user: Any, bodies: list[Committee]) -> QuerySet[Meetin
 def matter_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     matter = selectors.matter_get(request.user, pk)
     today = timezone.localdate()
-    decided_by, bodies = services.deciding_committees(matter, today)
+    decided_by: DecidedBy | None
+    try:
+        decided_by, bodies = services.deciding_committees(matter, today)
+        routing_problem = ""
+    except ValidationError as error:
+        # A gap in the decision-rights matrix: the page says which cell, and offers no meeting.
+        decided_by, bodies, routing_problem = None, [], " ".join(error.messages)
     meetings = _schedulable_meetings(request.user, bodies)
     return render(
         request,
@@ -78,6 +85,7 @@ def matter_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "matter": matter,
             "today": today,
             "decided_by": decided_by,
+            "routing_problem": routing_problem,
             "bodies": bodies,
             "meetings": selectors.upcoming_meetings_of([c.pk for c in bodies]),
             "schedule_form": (
@@ -99,7 +107,10 @@ def matter_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def matter_schedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     matter = selectors.matter_get(request.user, pk)
-    _, bodies = services.deciding_committees(matter, timezone.localdate())
+    try:
+        _, bodies = services.deciding_committees(matter, timezone.localdate())
+    except ValidationError:
+        bodies = []  # who decides is not known (a gap in the matrix): no meeting can take it
     meetings = _schedulable_meetings(request.user, bodies)
     if not meetings.exists():
         raise _not_found()

@@ -225,8 +225,10 @@ def meeting_checklist(meeting: Meeting) -> list[ItemCheck]:
         if item.purpose == Purpose.DECISION and item.committee is not None and quorum is not None:
             check.quorate_now = quorum.quorate
             check.attendance_recorded = quorum.attendance_recorded
-            rule = quorum.rule  # None when the committee has no approved terms of reference
-            if rule is not None:
+            rule = quorum.rule  # None when no terms of reference were in force on the meeting's date
+            if rule is None:
+                check.explanation_if_flagged_leave = quorum.explanation
+            else:
                 flagged = {f.person_id for f in check.flags}
                 expected = [
                     as_seat(m)

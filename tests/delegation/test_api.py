@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 import cocomm.demo
 import delegation.demo
 import functions.demo
-from cocomm.audit import system_user
+from cocomm.audit import delete_audited, system_user
 from cocomm.models import CCG, AreaTeam
 from functions.choices import SchemeCode
 from functions.models import DecisionRight
@@ -229,15 +229,17 @@ def test_given_a_level_the_matrix_has_no_cell_for_then_routing_answers_409_not_5
     api: APIClient, demo: None
 ) -> None:
     # A gap an administrator could leave by removing a cell; the API must say so, not crash.
-    DecisionRight.objects.filter(
+    cell = DecisionRight.objects.get(
         level__scheme__code=SchemeCode.NATIONAL, level__number=2, function__number=MERGERS
-    ).delete()
+    )
+    delete_audited(cell, by=system_user(), reason="Removed in error")
 
-    response = route(api, ccg="01K", function=MERGERS, on=JUNE_2016)
+    response = route(api, ccg="01K", function=MERGERS)
 
     assert response.status_code == 409
-    assert "level 2" in response.json()["detail"]
-    assert "01K" in response.json()["detail"]
+    detail = response.json()["detail"]
+    assert "01K" in detail
+    assert "function 3 (" in detail and "level 2 (" in detail and "National scheme" in detail
 
 
 def test_routing_is_read_only(api: APIClient, demo: None) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cocomm.audit import system_user
 from cocomm.models import CCG, User
@@ -80,7 +81,9 @@ def test_west_lancashire_moves_from_consulted_to_delegated_on_1_april_2017(demo:
     assert _route("02G", 3, dt.date(2017, 4, 1)).right == Right.DELEGATED
 
 
-def test_an_edited_matrix_cell_changes_the_answer(demo: None, administrator: User) -> None:
+def test_an_edited_matrix_cell_changes_the_answer_from_the_day_of_the_change(
+    demo: None, administrator: User
+) -> None:
     cell = DecisionRight.objects.get(level__scheme__code="national", level__number=2, function__number=3)
     decision_right_change(
         decision_right=cell,
@@ -90,7 +93,9 @@ def test_an_edited_matrix_cell_changes_the_answer(demo: None, administrator: Use
         by=administrator,
         reason="Joint committee terms of reference give NHS England a veto",
     )
-    assert _route("01K", 3, JUNE_2016).nhse_veto
+    assert _route("01K", 3, timezone.localdate()).nhse_veto
+    # Who decided in 2016 was settled by the matrix as it stood then.
+    assert not _route("01K", 3, JUNE_2016).nhse_veto
 
 
 def test_level_on_a_date(level2_ccg: CCG) -> None:
