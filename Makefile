@@ -7,6 +7,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cocomm
 CELERY_TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+# pytest-xdist worker processes for `make test`. Two suit the 2-CPU machines CI and developers have:
+# PostgreSQL, the Celery workers and Chromium take the rest. Each worker uses its own copy of the
+# test database and its own Redis database (15, 14, ... below CELERY_TEST_BROKER_URL's number).
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint typecheck deps dev-deps static-deps system-deps check-services clean benchmark
 
@@ -21,7 +25,7 @@ run: deps static-deps
 
 # ---- testing (PostgreSQL, Redis, Chromium) ------------------------------------------------------
 test: dev-deps static-deps system-deps check-services lint typecheck
-	DATABASE_URL=$(DATABASE_URL) CELERY_TEST_BROKER_URL=$(CELERY_TEST_BROKER_URL) $(PY) -m pytest
+	DATABASE_URL=$(DATABASE_URL) CELERY_TEST_BROKER_URL=$(CELERY_TEST_BROKER_URL) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .

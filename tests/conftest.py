@@ -74,6 +74,17 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(config.stash[_template_key])}")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # schemathesis names each API operation's test after the operation ("test_x[GET /api/v1/...]")
+    # but, with pytest 9, gives them all the node id of the undecorated function. pytest-xdist
+    # schedules a file's tests by node id (--dist loadfile) and would run only the first of them, so
+    # each gets its operation as the parameter of its node id, as a parametrised test has.
+    for item in items:
+        label, node_id = getattr(item, "operation_label", None), getattr(item, "_id", None)
+        if label and node_id is not None and node_id.params is None:
+            item._id = node_id.with_params(label)
+
+
 def _template_for(config: pytest.Config) -> str | None:
     return getattr(config, "workerinput", {}).get(TEMPLATE_DATABASE)
 
