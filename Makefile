@@ -7,6 +7,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cocomm
 CELERY_TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+# pytest-xdist worker processes for `make test`. Two suit the 2-CPU machines CI and developers have:
+# PostgreSQL, the Celery workers and Chromium take the rest. Each worker uses its own copy of the
+# test database and its own Redis database (15, 14, ... below CELERY_TEST_BROKER_URL's number).
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint typecheck deps dev-deps static-deps system-deps check-services clean benchmark
 
@@ -26,7 +30,7 @@ run: deps static-deps
 # tests/settings.py sets DEBUG and a test-only SECRET_KEY for the suite, the worker processes it
 # starts and mypy's view of the settings; nothing here depends on the caller's environment for them.
 test: dev-deps static-deps system-deps check-services lint typecheck
-	DATABASE_URL=$(DATABASE_URL) CELERY_TEST_BROKER_URL=$(CELERY_TEST_BROKER_URL) $(PY) -m pytest
+	DATABASE_URL=$(DATABASE_URL) CELERY_TEST_BROKER_URL=$(CELERY_TEST_BROKER_URL) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .

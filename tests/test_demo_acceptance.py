@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -18,10 +22,14 @@ LANCASHIRE = ["00Q", "00R", "00X", "01A", "01E", "01K", "02G", "02M"]
 LONDON = ["07M", "07R", "07X", "07Y", "08H"]
 
 
-@pytest.fixture
-def demo() -> None:
-    for module in (cocomm.demo, functions.demo, delegation.demo):
-        module.load(by=system_user())
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo, loaded once for the module and rolled back after it (each test's writes roll back too)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        for module in (cocomm.demo, functions.demo, delegation.demo):
+            module.load(by=system_user())
+        yield
+        transaction.set_rollback(True)
 
 
 def client_for(username: str) -> Client:

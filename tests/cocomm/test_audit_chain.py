@@ -263,7 +263,11 @@ def test_two_writers_of_one_history_table_queue_and_the_chain_holds() -> None:
         waiting = 0
         for _ in range(100):
             with connection.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+                # Only this database's locks: other test runs share the PostgreSQL server.
+                cursor.execute(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                )
                 waiting = cursor.fetchone()[0]
             if waiting:
                 break
