@@ -39,7 +39,7 @@ from conflicts.selectors import (
     procurement_entries,
 )
 from delegation.models import RAG, LevelAssignment, ReadinessAction, ReadinessAssessment
-from delegation.selectors import level_history, scheme_of
+from delegation.selectors import level_history, scheme_on
 from functions.models import Function, LevelScheme
 from functions.selectors import Matrix, matrix_for
 
@@ -244,7 +244,8 @@ def _outcome(item: AgendaItem, decision: Decision | None, referral: Referral | N
 def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
     """Gather what a CCG's assurance pack shows for a period (levels to registers), as the records
     stood at the end of the period."""
-    scheme = scheme_of(ccg)
+    # The scheme of the level held at the end of the period, and its matrix as it stood that day.
+    scheme = scheme_on(ccg, end)
     committees = as_of.committees_serving(ccg, start, end)
     # Seats by their dates, so a seat held on the last day counts though it has ended since.
     compositions = compositions_of(committees, end)
@@ -349,7 +350,7 @@ def pack_data(ccg: CCG, start: dt.date, end: dt.date) -> PackData:
         end=end,
         scheme=scheme,
         levels=_level_spans(ccg, start, end),
-        matrix=matrix_for(scheme) if scheme is not None else None,
+        matrix=matrix_for(scheme, end) if scheme is not None else None,
         committees=[CommitteeRow(c, compositions[c.pk]) for c in committees],
         meetings=meeting_rows,
         decisions=[

@@ -39,11 +39,23 @@ class Matrix:
     rows: list[MatrixRow]
 
 
-def matrix_for(scheme: LevelScheme) -> Matrix:
-    """The decision-rights matrix of a scheme: one row per function, one cell per level (3 queries)."""
+def matrix_for(scheme: LevelScheme, on: dt.date | None = None) -> Matrix:
+    """The decision-rights matrix of a scheme, as it stands or as it stood at the end of a date: one
+    row per function, one cell per level (3 queries)."""
     levels = list(scheme.levels.order_by("number"))
-    cells = DecisionRight.objects.filter(level__scheme=scheme).select_related("level", "function")
-    by_key = {(c.function_id, c.level_id): c for c in cells}
+    by_key: dict[tuple[int, int], DecisionRight]
+    if on is None:
+        cells = DecisionRight.objects.filter(level__scheme=scheme).select_related("level", "function")
+        by_key = {(c.function_id, c.level_id): c for c in cells}
+    else:
+        # Unsaved cells carrying the values of the day, so pages read them as they read today's.
+        by_level = {level.pk: level for level in levels}
+        by_key = {
+            (function_id, level_id): DecisionRight(
+                level=by_level[level_id], function_id=function_id, right=cell.right, nhse_veto=cell.nhse_veto
+            )
+            for (level_id, function_id), cell in rights_as_of(on, level_ids=list(by_level)).items()
+        }
     rows = []
     for function in functions_all():
         row_cells = [by_key[(function.pk, level.pk)] for level in levels if (function.pk, level.pk) in by_key]

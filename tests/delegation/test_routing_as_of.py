@@ -246,3 +246,22 @@ def test_the_matrix_as_of_a_date_is_one_query_for_many_levels(reference: Referen
 
     assert len(queries) == 1
     assert len(cells) == DecisionRight.objects.count()
+
+
+def test_the_matrix_a_pack_shows_is_the_one_that_stood_at_the_end_of_its_period(
+    level3_ccg: CCG, reference: Reference, administrator: User
+) -> None:
+    from assurance.selectors import pack_data
+    from functions.selectors import matrix_for
+
+    change(cell(reference, 3, MERGERS), Right.JOINT, by=administrator, veto=True)
+
+    def mergers_at_level_3(matrix: object) -> tuple[str, bool]:
+        [row] = [r for r in matrix.rows if r.function.number == MERGERS]  # type: ignore[attr-defined]
+        [found] = [c for c in row.cells if c.level.number == 3]
+        return found.right, found.nhse_veto
+
+    then = pack_data(fresh(level3_ccg), APRIL_2016, dt.date(2017, 3, 31))
+    assert then.scheme == reference.national
+    assert mergers_at_level_3(then.matrix) == (Right.DELEGATED, False)
+    assert mergers_at_level_3(matrix_for(reference.national)) == (Right.JOINT, True)
