@@ -54,6 +54,9 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     assert "SECRET_KEY must be set" in result.stderr
 
 
+# Five runs of manage.py, each with its own limit (240 s); the suite's 300 s for the whole would cut
+# the test short on a busy machine before any of them had overrun.
+@pytest.mark.timeout(600)
 def test_a_fresh_sqlite_database_migrates_and_takes_the_demo_twice(tmp_path: Path) -> None:
     env = _clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
     migrate = _manage("migrate", "--noinput", env=env)
