@@ -168,6 +168,9 @@ def test_an_empty_local_key_file_is_refused_with_what_to_do(tmp_path: Path) -> N
         local_secret_key(path)
 
 
+# Five runs of manage.py, each with its own limit (240 s); the suite's 300 s for the whole would cut
+# the test short on a busy machine before any of them had overrun.
+@pytest.mark.timeout(600)
 def test_a_fresh_sqlite_database_migrates_and_takes_the_demo_twice(tmp_path: Path) -> None:
     env = _clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite3'}", **LOCAL)
     migrate = _manage("migrate", "--noinput", env=env)
